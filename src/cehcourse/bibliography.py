@@ -1,0 +1,72 @@
+"""The course bibliography: one references.bib, PubMed links where a PMID exists."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pybtex.database import BibliographyData, parse_file
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.template import field, href, join, optional, sentence
+
+PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
+PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+
+
+class CourseStyle(UnsrtStyle):
+    """unsrt, with the PMID linked to PubMed and the DOI linked to doi.org."""
+
+    default_sorting_style = "author_year_title"
+
+    def format_web_refs(self, e):  # type: ignore[no-untyped-def]
+        return sentence[
+            optional[self.format_pubmed(e)],
+            optional[self.format_doi(e)],
+            optional[self.format_url(e)],
+        ]
+
+    def format_pubmed(self, e):  # type: ignore[no-untyped-def]
+        url = join["https://pubmed.ncbi.nlm.nih.gov/", field("pmid", raw=True), "/"]
+        return href[url, join["PMID: ", field("pmid", raw=True)]]
+
+    def format_url(self, e):  # type: ignore[no-untyped-def]
+        return href[field("url", raw=True), field("url", raw=True)]
+
+
+def register_style() -> None:
+    register_plugin("pybtex.style.formatting", "course", CourseStyle, force=True)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path) -> BibliographyData:
+    return parse_file(str(path), bib_format="bibtex")
+
+
+def keys(path: Path) -> set[str]:
+    return set(load(path).entries.keys())
+
+
+def pmid(path: Path, key: str) -> str | None:
+    value = load(path).entries[key].fields.get("pmid")
+    return str(value) if value else None
+
+
+def format_entries(path: Path, cite_keys: list[str]) -> list[tuple[str, str, str | None]]:
+    """(key, plain-text reference, PubMed URL or None) for each key, in the given order."""
+    data = load(path)
+    style = CourseStyle()
+    wanted = BibliographyData(entries={key: data.entries[key] for key in cite_keys})
+    formatted = {entry.key: entry for entry in style.format_bibliography(wanted)}
+    result = []
+    for key in cite_keys:
+        text: Text = formatted[key].text
+        plain = text.render_as("text")
+        # The web links are shown separately, so drop them from the plain text.
+        plain = re.sub(r"\s*PMID: \d+\.?", "", plain)
+        plain = re.sub(r"\s*doi:\S+", "", plain).strip()
+        number = pmid(path, key)
+        result.append((key, plain, PUBMED_URL.format(number) if number else None))
+    return result

@@ -1,0 +1,157 @@
+"""HTML for the pages generated from course data: chapter intro, case lists, practice
+set, progress page, instructor answer key and objectives map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from .course import CourseData
+from .markdown import to_inline_html
+from .model import Case, Chapter, Stage
+from .render_html import LETTERS, _answer_text, _json_for_script, question_count, render_case
+
+CaseLink = Callable[[Case], str]
+
+
+def chapter_intro(chapter: Chapter) -> str:
+    items = "".join(f"<li>{escape(o.text)}</li>" for o in chapter.objectives)
+    return (
+        '<aside class="chapter-intro" aria-label="About this chapter">'
+        f'<p class="chapter-reading-time"><strong>Reading time:</strong> about {chapter.reading_minutes} minutes</p>'
+        f'<p class="chapter-objectives-title"><strong>Learning objectives.</strong> After this chapter you can:</p>'
+        f'<ul class="chapter-objectives">{items}</ul></aside>'
+    )
+
+
+def case_links(cases: list[Case], link: CaseLink) -> str:
+    if not cases:
+        return ""
+    items = "".join(
+        f'<li><a href="{link(case)}">{escape(case.title)}</a>: {escape(case.summary)} '
+        f'<span class="case-progress" data-progress-case="{case.id}"></span></li>'
+        for case in cases
+    )
+    return f'<ul class="chapter-cases">{items}</ul>'
+
+
+def _catalogue_json(data: CourseData) -> str:
+    """Question ids and content hashes per case, for progress shown outside a case page."""
+    catalogue = {
+        case.id: {"title": case.title, "questions": {q.id: q.content_hash() for _, q in case.questions()}}
+        for case in data.cases.values()
+    }
+    return f'<script type="application/json" id="vignette-catalogue">{_json_for_script(catalogue)}</script>'
+
+
+def case_index(data: CourseData, link: CaseLink) -> str:
+    rows = []
+    for number, case in enumerate(data.library_cases(), 1):
+        topics = ", ".join(escape(data.catalogue.chapters[c].title) for c in case.chapters)
+        rows.append(
+            f'<tr><td>{number}</td><td><a href="{link(case)}">{escape(case.title)}</a>'
+            f'<br><span class="case-summary">{escape(case.summary)}</span></td>'
+            f"<td>{topics}</td><td>{question_count(case)}</td><td>{case.minutes} min</td>"
+            f'<td data-progress-case="{case.id}">Not started</td></tr>'
+        )
+    return (
+        '<div class="table-wrapper"><table class="case-index"><caption>Every case in the library</caption>'
+        '<thead><tr><th scope="col">#</th><th scope="col">Case</th><th scope="col">Chapters</th>'
+        '<th scope="col">Questions</th><th scope="col">Time</th><th scope="col">Your progress</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>{_catalogue_json(data)}'
+    )
+
+
+def practice_questions(data: CourseData) -> list[tuple[Case, Stage, int]]:
+    """One question from each library case, rotating through positions so that the
+    set mixes presentation, examination and management questions."""
+    chosen = []
+    for number, case in enumerate(data.library_cases()):
+        questions = case.questions()
+        stage, question = questions[number % len(questions)]
+        chosen.append((case, stage, stage.questions.index(question)))
+    return chosen
+
+
+def practice(data: CourseData) -> str:
+    blocks = []
+    for case, stage, q_index in practice_questions(data):
+        context = (
+            f"From the case *{case.title}* ({case.patient.describe()}): {case.summary}\n\n{stage.narrative}"
+        )
+        single = Stage(id=stage.id, title=stage.title, narrative=context, questions=[stage.questions[q_index]])
+        one_question = case.model_copy(update={"stages": [single]})
+        blocks.append(render_case(one_question, data.bib_path, level=2))
+    return "".join(blocks)
+
+
+def progress(data: CourseData, link: CaseLink) -> str:
+    rows = "".join(
+        f'<tr><td><a href="{link(case)}">{escape(case.title)}</a></td>'
+        f"<td>{question_count(case)}</td>"
+        f'<td data-progress-case="{case.id}">Not started</td></tr>'
+        for case in data.library_cases()
+    )
+    return (
+        '<div class="table-wrapper"><table class="progress-table"><caption>Your progress in this browser</caption>'
+        '<thead><tr><th scope="col">Case</th><th scope="col">Questions</th><th scope="col">State and score</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+        '<div class="progress-tools" hidden>'
+        '<button type="button" class="progress-export">Export progress (JSON file)</button> '
+        '<label for="progress-import-file">Import progress from a file</label> '
+        '<input type="file" id="progress-import-file" class="progress-import" accept="application/json,.json">'
+        '<p class="progress-message" role="status" aria-live="polite"></p></div>'
+        '<noscript><p>Progress is kept in your browser and needs JavaScript to show.</p></noscript>'
+        f"{_catalogue_json(data)}"
+    )
+
+
+def answer_key(data: CourseData) -> str:
+    parts = []
+    for case in data.cases.values():
+        label = "Chapter self-check" if case.role == "chapter-check" else "Case"
+        parts.append(
+            f'<section class="answer-key-case" id="key-{case.id}"><h2>{label}: {escape(case.title)}</h2>'
+            f'<p>{escape(case.patient.describe().capitalize())}. {escape(case.summary)}</p>'
+        )
+        for stage, question in case.questions():
+            parts.append(
+                f'<div class="answer-key-question"><h3>{escape(stage.title)}: {to_inline_html(question.stem)}</h3>'
+                f"<p><strong>Answer:</strong> {_answer_text(question)}</p>"
+            )
+            if question.kind == "numeric":
+                parts.append(f"<p>{to_inline_html(question.explanation)}</p>")  # type: ignore[union-attr]
+            else:
+                items = "".join(
+                    f"<li><strong>{LETTERS[i]}. {to_inline_html(o.text)}</strong>"
+                    f" ({'correct' if o.correct else 'incorrect'}): {to_inline_html(o.explanation)}</li>"
+                    for i, o in enumerate(question.options)  # type: ignore[union-attr]
+                )
+                parts.append(f"<ul>{items}</ul>")
+            parts.append(f"<p><strong>Teaching point:</strong> {to_inline_html(question.teaching_point)}</p></div>")
+        parts.append("</section>")
+    return "".join(parts)
+
+
+def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:
+    rows = []
+    for slug, chapter in data.catalogue.chapters.items():
+        for objective in chapter.objectives:
+            tag = f"{slug}/{objective.id}"
+            cases = [c for c in data.cases.values() if tag in c.objectives]
+            links = ", ".join(
+                f'<a href="{relative_uri("book/cases/" + c.id) if c.role == "case" else relative_uri("book/" + slug)}">'
+                f"{escape(c.title)}</a>"
+                for c in cases
+            ) or "None yet"
+            rows.append(
+                f'<tr><td><a href="{relative_uri("book/" + slug)}">{escape(chapter.title)}</a></td>'
+                f"<td>{escape(objective.text)}</td><td>{links}</td></tr>"
+            )
+    return (
+        '<div class="table-wrapper"><table class="objectives-map"><caption>Chapter, objective and the cases that practise it</caption>'
+        '<thead><tr><th scope="col">Chapter</th><th scope="col">Objective</th><th scope="col">Cases</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+

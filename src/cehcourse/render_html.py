@@ -1,0 +1,154 @@
+"""Static HTML for a case: semantic markup that reads without JavaScript and that
+vignette.js turns into a graded quiz. Every string from a case file is escaped or
+passes through markdown.py, which has raw HTML disabled.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+from . import bibliography
+from .grading import correct_options, format_number
+from .markdown import to_html, to_inline_html
+from .model import Case, MultipleQuestion, NumericQuestion, SingleQuestion, Stage
+
+LETTERS = "ABCDEFGH"
+HINTS = {
+    "single": "Choose one answer.",
+    "multiple": "Select all that apply.",
+    "numeric": "Enter a number.",
+}
+
+
+def _json_for_script(data: object) -> str:
+    # "</" would end the <script> element early; \u003c keeps the JSON identical.
+    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def question_count(case: Case) -> int:
+    return len(case.questions())
+
+
+def grading_data(case: Case) -> dict[str, object]:
+    """What vignette.js needs to grade; explanations are read from the rendered markup."""
+    questions: dict[str, object] = {}
+    for _, question in case.questions():
+        entry: dict[str, object] = {"kind": question.kind, "hash": question.content_hash()}
+        if isinstance(question, NumericQuestion):
+            entry["value"] = question.answer.value
+            entry["tolerance"] = question.answer.tolerance
+            entry["unit"] = question.answer.unit
+        else:
+            entry["correct"] = correct_options(question)
+        questions[question.id] = entry
+    return {"id": case.id, "questions": questions}
+
+
+def _answer_text(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
+    if isinstance(question, NumericQuestion):
+        unit = f" {question.answer.unit}" if question.answer.unit else ""
+        tolerance = question.answer.tolerance
+        spread = f" (accepted within ±{format_number(tolerance)})" if tolerance else ""
+        return f"{format_number(question.answer.value)}{escape(unit)}{spread}"
+    return ", ".join(LETTERS[i] for i in correct_options(question))
+
+
+def _inputs(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
+    base = f"vg-{question.id}"
+    if isinstance(question, NumericQuestion):
+        unit = question.answer.unit
+        label = f"Your answer{f' ({escape(unit)})' if unit else ''}"
+        return (
+            f'<div class="vignette-numeric"><label for="{base}-value">{label}</label> '
+            f'<input type="number" step="any" inputmode="decimal" id="{base}-value" name="{base}">'
+            "</div>"
+        )
+    kind = "radio" if isinstance(question, SingleQuestion) else "checkbox"
+    rows = []
+    for index, option in enumerate(question.options):
+        rows.append(
+            f'<div class="vignette-option"><input type="{kind}" id="{base}-{index}" '
+            f'name="{base}" value="{index}"><label for="{base}-{index}">'
+            f'<span class="vignette-letter">{LETTERS[index]}.</span> {to_inline_html(option.text)}'
+            "</label></div>"
+        )
+    return f'<div class="vignette-options">{"".join(rows)}</div>'
+
+
+def _explanations(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
+    """The worked answer: read directly without JS, and the source of JS feedback text."""
+    parts = [f'<p><strong>Answer:</strong> {_answer_text(question)}</p>']
+    if isinstance(question, NumericQuestion):
+        parts.append(f'<div class="vignette-explanation" data-explanation="numeric">{to_html(question.explanation)}</div>')
+    else:
+        items = []
+        for index, option in enumerate(question.options):
+            verdict = "Correct option" if option.correct else "Incorrect option"
+            items.append(
+                f'<li data-option="{index}"><span class="vignette-option-head">'
+                f"<strong>{LETTERS[index]}. {to_inline_html(option.text)}</strong> ({verdict})</span>"
+                f'<span class="vignette-explanation">{to_inline_html(option.explanation)}</span></li>'
+            )
+        parts.append(f'<ul class="vignette-explanations">{"".join(items)}</ul>')
+    parts.append(
+        f'<div class="vignette-teaching"><strong>Teaching point:</strong> '
+        f"{to_inline_html(question.teaching_point)}</div>"
+    )
+    return "".join(parts)
+
+
+def render_question(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
+    hint = HINTS[question.kind]
+    return (
+        f'<fieldset class="vignette-question" id="vg-{question.id}" data-question="{question.id}" '
+        f'data-kind="{question.kind}" data-hash="{question.content_hash()}">'
+        f"<legend>{to_inline_html(question.stem)}</legend>"
+        f'<p class="vignette-hint">{hint}</p>'
+        f"{_inputs(question)}"
+        '<button type="button" class="vignette-check" hidden>Check answer</button>'
+        '<div class="vignette-feedback" role="status" aria-live="polite"></div>'
+        '<details class="vignette-answer"><summary>Answer and explanations</summary>'
+        f"{_explanations(question)}</details>"
+        "</fieldset>"
+    )
+
+
+def _stage(stage: Stage, number: int, total: int, level: int) -> str:
+    questions = "".join(render_question(question) for question in stage.questions)
+    return (
+        f'<div class="vignette-stage" data-stage="{stage.id}">'
+        f'<h{level} class="vignette-stage-title">Stage {number} of {total}: {escape(stage.title)}</h{level}>'
+        f'<div class="vignette-narrative">{to_html(stage.narrative)}</div>'
+        f"{questions}</div>"
+    )
+
+
+def render_evidence(case: Case, bib_path: Path, level: int) -> str:
+    items = []
+    for _key, text, url in bibliography.format_entries(bib_path, case.all_cites()):
+        link = f' <a href="{escape(url)}">PubMed</a>' if url else ""
+        items.append(f"<li>{escape(text)}{link}</li>")
+    return (
+        f'<div class="vignette-evidence"><h{level}>Evidence for this case</h{level}>'
+        f'<ol>{"".join(items)}</ol></div>'
+    )
+
+
+def render_case(case: Case, bib_path: Path, level: int = 2) -> str:
+    """The whole case as one self-contained block of HTML."""
+    total = len(case.stages)
+    stages = "".join(_stage(stage, n, total, level + 1) for n, stage in enumerate(case.stages, 1))
+    count = question_count(case)
+    return (
+        f'<section class="vignette" data-vignette="{case.id}" aria-labelledby="vg-{case.id}-title">'
+        f'<h{level} class="vignette-title" id="vg-{case.id}-title">{escape(case.title)}</h{level}>'
+        f'<p class="vignette-meta">{case.patient.describe().capitalize()} · '
+        f"{count} question{'s' if count != 1 else ''} · about {case.minutes} min</p>"
+        '<div class="vignette-toolbar" hidden><p class="vignette-score" aria-live="polite"></p>'
+        '<button type="button" class="vignette-reset">Reset this case</button></div>'
+        f"{stages}{render_evidence(case, bib_path, level + 1)}"
+        f'<script type="application/json" class="vignette-data">{_json_for_script(grading_data(case))}</script>'
+        "</section>"
+    )

@@ -1,0 +1,183 @@
+"""Sphinx extension: loads the course data once, checks it, and places quizzes and
+generated pages (case index, practice, progress, answer key, objectives map) in MyST.
+
+Bad case data stops the build with one located line per problem, not a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import bibliography, pages, page_fixes
+from .course import CourseData, cases_dir, load_course
+from .loader import CaseDataError
+from .render_html import render_case
+
+logger = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+QUIZ_MARKERS = ("data-vignette=", "data-progress-case=")
+
+
+def course(env: Any) -> CourseData:
+    data: CourseData = env.app.cehcourse_data
+    return data
+
+
+def _load_or_stop(app: Sphinx) -> None:
+    try:
+        app.cehcourse_data = load_course(Path(app.srcdir))  # type: ignore[attr-defined]
+    except CaseDataError as exc:
+        for error in exc.errors:
+            logger.error(str(error))
+        # SystemExit passes through jupyter-book's handler without a traceback.
+        sys.stderr.write(f"Build stopped: {len(exc.errors)} problem(s) in the course data.\n")
+        raise SystemExit(1) from None
+
+
+def _raw(html: str) -> list[nodes.Node]:
+    return [nodes.raw("", html, format="html")]
+
+
+class _CourseDirective(SphinxDirective):
+    def note_data_dependencies(self) -> None:
+        # A page built from case data is rebuilt when any case file changes.
+        for path in sorted(cases_dir(Path(self.env.srcdir)).glob("*.yaml")):
+            self.env.note_dependency(str(path))
+        self.env.note_dependency(str(Path(self.env.srcdir) / "book" / "chapters.yaml"))
+        self.env.note_dependency(str(Path(self.env.srcdir) / "references.bib"))
+
+    def relative_uri(self, docname: str) -> str:
+        return self.env.app.builder.get_relative_uri(self.env.docname, docname)
+
+
+class VignetteDirective(_CourseDirective):
+    """``{vignette} <case-id>``: the case as a static, graded quiz."""
+
+    required_arguments = 1
+    option_spec = {"level": lambda value: int(value)}
+
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        data = course(self.env)
+        case = data.cases.get(self.arguments[0])
+        if case is None:
+            known = ", ".join(sorted(data.cases)) or "none"
+            raise self.error(f"unknown case '{self.arguments[0]}' (known cases: {known})")
+        return _raw(render_case(case, data.bib_path, level=self.options.get("level", 2)))
+
+
+class ChapterIntroDirective(_CourseDirective):
+    """``{chapter-intro}``: reading time and objectives from book/chapters.yaml."""
+
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        chapter = Path(self.env.docname).name
+        entry = course(self.env).catalogue.chapters.get(chapter)
+        if entry is None:
+            raise self.error(f"chapter '{chapter}' is not in book/chapters.yaml")
+        return _raw(pages.chapter_intro(entry))
+
+
+class ChapterCasesDirective(_CourseDirective):
+    """``{chapter-cases}``: links to the library cases that serve this chapter."""
+
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        chapter = Path(self.env.docname).name
+        cases = course(self.env).cases_for_chapter(chapter)
+        return _raw(pages.case_links(cases, lambda case: self.relative_uri(f"book/cases/{case.id}")))
+
+
+class CaseIndexDirective(_CourseDirective):
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        data = course(self.env)
+        return _raw(pages.case_index(data, lambda case: self.relative_uri(f"book/cases/{case.id}")))
+
+
+class PracticeDirective(_CourseDirective):
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        return _raw(pages.practice(course(self.env)))
+
+
+class ProgressDirective(_CourseDirective):
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        data = course(self.env)
+        return _raw(pages.progress(data, lambda case: self.relative_uri(f"book/cases/{case.id}")))
+
+
+class AnswerKeyDirective(_CourseDirective):
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        return _raw(pages.answer_key(course(self.env)))
+
+
+class ObjectivesMapDirective(_CourseDirective):
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        data = course(self.env)
+        return _raw(pages.objectives_map(data, self.relative_uri))
+
+
+def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Quiz JS and CSS only on pages that hold a quiz (also notebook outputs)."""
+    body = context.get("body", "")
+    if any(marker in body for marker in QUIZ_MARKERS):
+        app.add_css_file("vignette.css")
+        app.add_js_file("vignette.js", defer="defer")
+
+
+def _add_static_dir(app: Sphinx, config: Any) -> None:
+    config.html_static_path.append(str(STATIC_DIR))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    bibliography.register_style()
+    app.connect("config-inited", _add_static_dir)
+    app.connect("builder-inited", _load_or_stop)
+    app.connect("html-page-context", _add_quiz_assets)
+    page_fixes.setup(app)
+    app.add_role("evidence", evidence_role)
+    for name, directive in {
+        "vignette": VignetteDirective,
+        "chapter-intro": ChapterIntroDirective,
+        "chapter-cases": ChapterCasesDirective,
+        "case-index": CaseIndexDirective,
+        "practice-set": PracticeDirective,
+        "progress-page": ProgressDirective,
+        "answer-key": AnswerKeyDirective,
+        "objectives-map": ObjectivesMapDirective,
+    }.items():
+        app.add_directive(name, directive)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+EVIDENCE_LEVELS = {
+    "review": "Systematic review of trials",
+    "rct": "Randomised trial",
+    "observational": "Observational study or case series",
+    "expert": "Expert opinion or clinical practice",
+    "not-studied": "Not studied for cervicogenic headache",
+}
+
+
+def evidence_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """``{evidence}`rct``` marks a treatment with the strength of its evidence, in words
+    (colour is decoration only)."""
+    label = EVIDENCE_LEVELS.get(text.strip())
+    if label is None:
+        message = inliner.reporter.error(
+            f"unknown evidence level '{text}'; use one of: {', '.join(EVIDENCE_LEVELS)}", line=lineno
+        )
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    html = f'<span class="evidence evidence-{text.strip()}"><span class="evidence-label">Evidence:</span> {label}</span>'
+    return [nodes.raw("", html, format="html")], []
