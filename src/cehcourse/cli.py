@@ -14,14 +14,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cehcourse")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the course repository")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check every case file, the chapter catalogue and the bibliography")
+    validate = commands.add_parser("validate", help="check every case file, the chapter catalogue and the bibliography")
+    validate.add_argument(
+        "--also", type=Path, action="append", default=[], metavar="DIR",
+        help="also check draft case files in DIR against the library (repeatable)",
+    )
     text = commands.add_parser("text", help="print a case as plain text (answers included with --answers)")
     text.add_argument("case_id")
     text.add_argument("--answers", action="store_true")
     args = parser.parse_args(argv)
 
     try:
-        course = load_course(args.root)
+        course = load_course(args.root, tuple(getattr(args, 'also', [])))
     except CaseDataError as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)

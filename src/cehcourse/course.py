@@ -32,7 +32,7 @@ def cases_dir(root: Path) -> Path:
     return root / "book" / "cases"
 
 
-def load_course(root: Path) -> CourseData:
+def load_course(root: Path, extra_case_dirs: tuple[Path, ...] = ()) -> CourseData:
     """Load the chapter catalogue, bibliography keys and every case; raise CaseDataError."""
     bib_path = root / "references.bib"
     try:
@@ -40,5 +40,5 @@ def load_course(root: Path) -> CourseData:
     except Exception as exc:  # pybtex raises several unrelated types on bad input
         raise CaseDataError([DataError(str(bib_path), None, None, f"cannot read bibliography: {exc}")]) from None
     catalogue = load_catalogue(root / "book" / "chapters.yaml")
-    cases = load_cases(cases_dir(root), bib_keys=bib_keys, catalogue=catalogue)
+    cases = load_cases(cases_dir(root), bib_keys=bib_keys, catalogue=catalogue, extra_dirs=extra_case_dirs)
     return CourseData(root=root, catalogue=catalogue, cases=cases)

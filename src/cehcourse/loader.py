@@ -197,11 +197,14 @@ def load_cases(
     directory: Path,
     bib_keys: set[str] | None = None,
     catalogue: ChapterCatalogue | None = None,
+    extra_dirs: Iterable[Path] = (),
 ) -> dict[str, Case]:
-    """Load every ``*.yaml`` case in *directory*; raise CaseDataError listing all problems."""
+    """Load every ``*.yaml`` case in *directory* (and in *extra_dirs*, drafts being checked
+    against the library); raise CaseDataError listing all problems."""
     errors: list[DataError] = []
     cases: dict[Path, Case] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    paths = [path for folder in (directory, *extra_dirs) for path in sorted(folder.glob("*.yaml"))]
+    for path in paths:
         try:
             cases[path] = load_case(path)
         except CaseDataError as exc:
