@@ -1,0 +1,140 @@
+"""Shared fixtures: the built site served on loopback, and Debian's chromium driven by
+Playwright (Playwright's own browser download cannot work offline)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Flags that keep chromium from reaching for the network on its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: needs the built site and Debian's chromium")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    if not (SITE / "index.html").exists():
+        pytest.fail("the book is not built: run `make book` first (make test does)")
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class PageProblems:
+    """What a careful reader's browser would complain about while a page loads."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"failed request: {m}" for m in self.failed_requests]
+            + [f"external request: {m}" for m in self.external_requests]
+        )
+
+
+@pytest.fixture
+def page(browser: object, base_url: str) -> Iterator[object]:
+    """A fresh browser context per test (fresh localStorage), recording problems on
+    ``page.problems``; requests that leave the local server are blocked and recorded."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    new_page = context.new_page()
+    problems = PageProblems()
+
+    def on_console(message: object) -> None:
+        if message.type == "error":  # type: ignore[attr-defined]
+            problems.console_errors.append(message.text)  # type: ignore[attr-defined]
+
+    def on_response(response: object) -> None:
+        if response.status >= 400:  # type: ignore[attr-defined]
+            problems.failed_requests.append(f"{response.status} {response.url}")  # type: ignore[attr-defined]
+
+    def route(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(base_url) or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            problems.external_requests.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    new_page.on("console", on_console)
+    new_page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
+    new_page.on("requestfailed", lambda request: problems.failed_requests.append(f"{request.failure} {request.url}") if request.url.startswith(base_url) else None)
+    new_page.on("response", on_response)
+    context.route("**/*", route)
+    new_page.problems = problems  # type: ignore[attr-defined]
+    new_page.base_url = base_url  # type: ignore[attr-defined]
+    yield new_page
+    context.close()
+
+
+def run_axe(page: object) -> list[str]:
+    """WCAG 2.1 A/AA violations on the current page, one line each."""
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }"""
+    )
+    return list(result)
