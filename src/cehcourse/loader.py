@@ -25,12 +25,20 @@ class DataError:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = _display_path(self.file)
         if self.case_id:
             where += f": case '{self.case_id}'"
         if self.field:
             where += f": {self.field}"
         return f"{where}: {self.message}"
+
+
+def _display_path(file: str) -> str:
+    """Paths relative to the working directory when they are inside it: shorter to read."""
+    try:
+        return str(Path(file).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return file
 
 
 class CaseDataError(Exception):
@@ -75,12 +83,13 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_invalid":
-        return f"kind must be one of 'single', 'multiple', 'numeric' (got {error['input']!r})"
+        return f"kind must be one of 'single', 'multiple', 'numeric' (got {error['ctx']['tag']!r})"
     if kind == "union_tag_not_found":
         return "question needs a 'kind': 'single', 'multiple' or 'numeric'"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind not in ("value_error", "assertion_error") and "input" in error:
-        message += f" (got {error['input']!r})"
+        shown = repr(error["input"])
+        message += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
     return message
 
 

@@ -81,7 +81,7 @@ def practice(data: CourseData) -> str:
         )
         single = Stage(id=stage.id, title=stage.title, narrative=context, questions=[stage.questions[q_index]])
         one_question = case.model_copy(update={"stages": [single]})
-        blocks.append(render_case(one_question, data.bib_path, level=2))
+        blocks.append(render_case(one_question, data.bib_path, level=2, practice=True))
     return "".join(blocks)
 
 

@@ -136,19 +136,32 @@ def render_evidence(case: Case, bib_path: Path, level: int) -> str:
     )
 
 
-def render_case(case: Case, bib_path: Path, level: int = 2) -> str:
-    """The whole case as one self-contained block of HTML."""
+def render_case(
+    case: Case, bib_path: Path, level: int = 2, show_title: bool = True, practice: bool = False
+) -> str:
+    """The whole case as one self-contained block of HTML. On a case's own page the page
+    heading is the title (``show_title=False``); stage headings are one level below *level*
+    either way. ``practice`` marks a single question drawn into the practice set."""
     total = len(case.stages)
-    stages = "".join(_stage(stage, n, total, level + 1) for n, stage in enumerate(case.stages, 1))
+    stage_level = level + 1 if show_title else level
+    stages = "".join(_stage(stage, n, total, stage_level) for n, stage in enumerate(case.stages, 1))
     count = question_count(case)
+    mode = ' data-mode="practice"' if practice else ""
+    if show_title:
+        opening = (
+            f'<section class="vignette" data-vignette="{case.id}" aria-labelledby="vg-{case.id}-title"{mode}>'
+            f'<h{level} class="vignette-title" id="vg-{case.id}-title">{escape(case.title)}</h{level}>'
+        )
+    else:
+        opening = f'<section class="vignette" data-vignette="{case.id}" aria-label="Case: {escape(case.title)}">'
+    reset = "Reset this question" if practice else "Reset this case"
     return (
-        f'<section class="vignette" data-vignette="{case.id}" aria-labelledby="vg-{case.id}-title">'
-        f'<h{level} class="vignette-title" id="vg-{case.id}-title">{escape(case.title)}</h{level}>'
+        f"{opening}"
         f'<p class="vignette-meta">{case.patient.describe().capitalize()} · '
         f"{count} question{'s' if count != 1 else ''} · about {case.minutes} min</p>"
         '<div class="vignette-toolbar" hidden><p class="vignette-score" aria-live="polite"></p>'
-        '<button type="button" class="vignette-reset">Reset this case</button></div>'
-        f"{stages}{render_evidence(case, bib_path, level + 1)}"
+        f'<button type="button" class="vignette-reset">{reset}</button></div>'
+        f"{stages}{render_evidence(case, bib_path, stage_level)}"
         f'<script type="application/json" class="vignette-data">{_json_for_script(grading_data(case))}</script>'
         "</section>"
     )

@@ -70,7 +70,10 @@ class VignetteDirective(_CourseDirective):
         if case is None:
             known = ", ".join(sorted(data.cases)) or "none"
             raise self.error(f"unknown case '{self.arguments[0]}' (known cases: {known})")
-        return _raw(render_case(case, data.bib_path, level=self.options.get("level", 2)))
+        # On the case's own page the page heading already carries the title.
+        own_page = self.env.docname == f"book/cases/{case.id}"
+        level = self.options.get("level", 2)
+        return _raw(render_case(case, data.bib_path, level=level, show_title=not own_page))
 
 
 class ChapterIntroDirective(_CourseDirective):

@@ -1,0 +1,367 @@
+/* Static case-vignette quizzes: grading, feedback, unfolding stages and saved progress.
+ * No framework, no network. Grading rules mirror src/cehcourse/grading.py; the test
+ * tests/test_agreement.py checks that both give the same verdicts. */
+(function () {
+  "use strict";
+
+  var STORE_KEY = "cehcourse.progress.v1";
+  var EXPORT_FORMAT = "cehcourse-progress";
+
+  /* ---- storage: blocked, full or corrupted localStorage must never break a quiz ---- */
+
+  function emptyStore() {
+    return { version: 1, cases: {} };
+  }
+
+  function isPlainObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  function validEntry(entry) {
+    if (!isPlainObject(entry) || typeof entry.h !== "string" || typeof entry.c !== "boolean") {
+      return false;
+    }
+    if (typeof entry.a === "number") return isFinite(entry.a);
+    return Array.isArray(entry.a) && entry.a.length > 0 && entry.a.every(function (i) {
+      return typeof i === "number" && i >= 0 && Math.floor(i) === i;
+    });
+  }
+
+  /* Returns an error message, or "" when data is a well-formed store. */
+  function storeProblem(data) {
+    if (!isPlainObject(data)) return "it is not a JSON object";
+    if (data.version !== 1) return "its version is not 1";
+    if (!isPlainObject(data.cases)) return "it has no \"cases\" object";
+    for (var caseId in data.cases) {
+      if (!isPlainObject(data.cases[caseId])) return "case \"" + caseId + "\" is not an object";
+      for (var qid in data.cases[caseId]) {
+        if (!validEntry(data.cases[caseId][qid])) return "the answer to \"" + qid + "\" is malformed";
+      }
+    }
+    return "";
+  }
+
+  function readStore() {
+    try {
+      var raw = window.localStorage.getItem(STORE_KEY);
+      if (!raw) return emptyStore();
+      var data = JSON.parse(raw);
+      return storeProblem(data) ? emptyStore() : data;
+    } catch (e) {
+      return emptyStore();
+    }
+  }
+
+  function writeStore(data) {
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify(data));
+    } catch (e) {
+      /* Storage blocked or full: the quiz still works for this visit. */
+    }
+  }
+
+  function savedAnswer(caseId, qid, hash) {
+    var entry = (readStore().cases[caseId] || {})[qid];
+    return entry && entry.h === hash ? entry : null;
+  }
+
+  /* ---- grading (same rules as grading.py) ---- */
+
+  function grade(q, answer) {
+    if (q.kind === "numeric") {
+      if (typeof answer !== "number" || !isFinite(answer)) return { answered: false };
+      return { answered: true, correct: Math.abs(answer - q.value) <= q.tolerance, chosen: [], missed: [] };
+    }
+    if (!answer || !answer.length) return { answered: false };
+    var chosen = answer.slice().sort(function (a, b) { return a - b; });
+    if (q.kind === "single") {
+      return { answered: true, correct: q.correct.indexOf(chosen[0]) !== -1, chosen: chosen, missed: [] };
+    }
+    var missed = q.correct.filter(function (i) { return chosen.indexOf(i) === -1; });
+    var extra = chosen.filter(function (i) { return q.correct.indexOf(i) === -1; });
+    return { answered: true, correct: missed.length === 0 && extra.length === 0, chosen: chosen, missed: missed };
+  }
+
+  /* ---- one question ---- */
+
+  var LETTERS = "ABCDEFGH";
+
+  function formatNumber(value) {
+    return String(Number(value.toPrecision(10)));
+  }
+
+  function readAnswer(fieldset, kind) {
+    if (kind === "numeric") {
+      var text = fieldset.querySelector("input[type=number]").value.trim();
+      return text === "" ? null : Number(text);
+    }
+    var chosen = [];
+    fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+      if (input.checked) chosen.push(Number(input.value));
+    });
+    return chosen;
+  }
+
+  function setAnswer(fieldset, kind, answer) {
+    if (kind === "numeric") {
+      fieldset.querySelector("input[type=number]").value = answer === null ? "" : String(answer);
+      return;
+    }
+    fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+      input.checked = Array.isArray(answer) && answer.indexOf(Number(input.value)) !== -1;
+    });
+  }
+
+  function explanationHtml(fieldset, index) {
+    var item = fieldset.querySelector('li[data-option="' + index + '"] .vignette-explanation');
+    return item ? item.innerHTML : "";
+  }
+
+  function feedbackHtml(fieldset, q, verdict, answer) {
+    var word = verdict.correct ? "Correct." : "Incorrect.";
+    var parts = ['<p class="vignette-verdict"><strong>' + word + "</strong></p>"];
+    if (q.kind === "numeric") {
+      var unit = q.unit ? " " + q.unit : "";
+      parts.push("<p>You answered " + formatNumber(answer) + unit + ". The answer is " +
+        formatNumber(q.value) + unit + (q.tolerance ? " (accepted within ±" + formatNumber(q.tolerance) + ")" : "") + ".</p>");
+      var worked = fieldset.querySelector('[data-explanation="numeric"]');
+      if (worked) parts.push('<div class="vignette-feedback-explanation">' + worked.innerHTML + "</div>");
+    } else {
+      var items = verdict.chosen.map(function (i) {
+        return '<li data-feedback-option="' + i + '"><strong>You chose ' + LETTERS[i] + ".</strong> " + explanationHtml(fieldset, i) + "</li>";
+      }).concat(verdict.missed.map(function (i) {
+        return '<li data-feedback-missed="' + i + '"><strong>You missed ' + LETTERS[i] + ".</strong> " + explanationHtml(fieldset, i) + "</li>";
+      }));
+      parts.push('<ul class="vignette-feedback-list">' + items.join("") + "</ul>");
+    }
+    var teaching = fieldset.querySelector(".vignette-teaching");
+    if (teaching) parts.push('<div class="vignette-feedback-teaching">' + teaching.innerHTML + "</div>");
+    return parts.join("");
+  }
+
+  /* ---- one case ---- */
+
+  function Vignette(root) {
+    this.root = root;
+    this.id = root.getAttribute("data-vignette");
+    this.practice = root.getAttribute("data-mode") === "practice";
+    var data = JSON.parse(root.querySelector("script.vignette-data").textContent);
+    this.questions = data.questions;
+    this.stages = Array.prototype.slice.call(root.querySelectorAll(".vignette-stage"));
+    this.score = root.querySelector(".vignette-score");
+    this.answered = {};
+    this.correct = {};
+    this.init();
+  }
+
+  Vignette.prototype.fieldsets = function () {
+    return Array.prototype.slice.call(this.root.querySelectorAll("fieldset.vignette-question"));
+  };
+
+  Vignette.prototype.init = function () {
+    var self = this;
+    var toolbar = this.root.querySelector(".vignette-toolbar");
+    toolbar.hidden = false;
+    if (this.practice) this.score.hidden = true;
+    this.root.querySelector(".vignette-reset").addEventListener("click", function () { self.reset(); });
+    this.fieldsets().forEach(function (fieldset) {
+      var qid = fieldset.getAttribute("data-question");
+      var button = fieldset.querySelector(".vignette-check");
+      button.hidden = false;
+      fieldset.querySelector("details.vignette-answer").hidden = true;
+      button.addEventListener("click", function () { self.check(fieldset, true); });
+      var number = fieldset.querySelector("input[type=number]");
+      if (number) {
+        number.addEventListener("keydown", function (event) {
+          if (event.key === "Enter") {
+            event.preventDefault();
+            self.check(fieldset, true);
+          }
+        });
+      }
+      var saved = savedAnswer(self.id, qid, fieldset.getAttribute("data-hash"));
+      if (saved) {
+        setAnswer(fieldset, self.questions[qid].kind, saved.a);
+        self.check(fieldset, false);
+      }
+    });
+    this.updateStages(false);
+    this.updateScore();
+  };
+
+  /* Grade the current inputs; `save` is false when restoring a stored answer. */
+  Vignette.prototype.check = function (fieldset, save) {
+    var qid = fieldset.getAttribute("data-question");
+    var q = this.questions[qid];
+    var answer = readAnswer(fieldset, q.kind);
+    var verdict = grade(q, answer);
+    var feedback = fieldset.querySelector(".vignette-feedback");
+    if (!verdict.answered) {
+      feedback.className = "vignette-feedback vignette-feedback-empty";
+      feedback.innerHTML = "<p>" + (q.kind === "numeric" ? "Enter a number first." : "Choose an answer first.") + "</p>";
+      return;
+    }
+    feedback.className = "vignette-feedback " + (verdict.correct ? "is-correct" : "is-incorrect");
+    feedback.innerHTML = feedbackHtml(fieldset, q, verdict, answer);
+    fieldset.setAttribute("data-verdict", verdict.correct ? "correct" : "incorrect");
+    fieldset.querySelector("details.vignette-answer").hidden = false;
+    this.answered[qid] = true;
+    this.correct[qid] = verdict.correct;
+    if (save) {
+      var store = readStore();
+      store.cases[this.id] = store.cases[this.id] || {};
+      store.cases[this.id][qid] = { h: fieldset.getAttribute("data-hash"), a: answer, c: verdict.correct };
+      writeStore(store);
+      var revealed = this.updateStages(true);
+      if (revealed) {
+        feedback.insertAdjacentHTML("beforeend", '<p class="vignette-next">The next stage, “' +
+          revealed.querySelector(".vignette-stage-title").textContent + "”, is now shown below.</p>");
+      }
+      this.updateScore();
+      refreshProgressCells();
+    }
+  };
+
+  /* A stage shows once every question before it is answered. Returns a newly shown stage. */
+  Vignette.prototype.updateStages = function () {
+    var self = this;
+    var open = true;
+    var revealed = null;
+    this.stages.forEach(function (stage) {
+      var wasHidden = stage.hidden;
+      stage.hidden = !open;
+      if (wasHidden && open && !revealed) revealed = stage;
+      stage.querySelectorAll("fieldset.vignette-question").forEach(function (fieldset) {
+        if (!self.answered[fieldset.getAttribute("data-question")]) open = false;
+      });
+    });
+    return revealed;
+  };
+
+  Vignette.prototype.updateScore = function () {
+    var total = Object.keys(this.questions).length;
+    var answered = Object.keys(this.answered).length;
+    var right = Object.keys(this.correct).filter(function (k) { return this.correct[k]; }, this).length;
+    this.score.textContent = "Score: " + right + " correct of " + answered + " answered (" + total + " question" + (total === 1 ? "" : "s") + ").";
+  };
+
+  Vignette.prototype.reset = function () {
+    var store = readStore();
+    var saved = store.cases[this.id] || {};
+    this.fieldsets().forEach(function (fieldset) {
+      var qid = fieldset.getAttribute("data-question");
+      delete saved[qid];
+      setAnswer(fieldset, this.questions[qid].kind, null);
+      var feedback = fieldset.querySelector(".vignette-feedback");
+      feedback.className = "vignette-feedback";
+      feedback.innerHTML = "";
+      fieldset.removeAttribute("data-verdict");
+      fieldset.querySelector("details.vignette-answer").hidden = true;
+    }, this);
+    store.cases[this.id] = saved;
+    writeStore(store);
+    this.answered = {};
+    this.correct = {};
+    this.updateStages(false);
+    this.updateScore();
+    this.score.textContent = (this.practice ? "Question reset. " : "Case reset. ") + this.score.textContent;
+    refreshProgressCells();
+  };
+
+  /* ---- progress outside a case: case index, chapter case lists, progress page ---- */
+
+  function catalogue() {
+    var node = document.getElementById("vignette-catalogue");
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  function caseProgress(entry, saved) {
+    var total = 0, answered = 0, right = 0;
+    for (var qid in entry.questions) {
+      total += 1;
+      var answer = saved[qid];
+      if (answer && answer.h === entry.questions[qid]) {
+        answered += 1;
+        if (answer.c) right += 1;
+      }
+    }
+    var state = answered === 0 ? "Not started" : answered === total ? "Done" : "In progress";
+    return answered === 0 ? state : state + ": " + right + " of " + total + " correct";
+  }
+
+  function refreshProgressCells() {
+    var cells = document.querySelectorAll("[data-progress-case]");
+    if (!cells.length) return;
+    var known = catalogue();
+    var store = readStore();
+    cells.forEach(function (cell) {
+      var id = cell.getAttribute("data-progress-case");
+      if (known[id]) cell.textContent = caseProgress(known[id], store.cases[id] || {});
+    });
+  }
+
+  function setupProgressTools() {
+    var tools = document.querySelector(".progress-tools");
+    if (!tools) return;
+    tools.hidden = false;
+    var message = tools.querySelector(".progress-message");
+    tools.querySelector(".progress-export").addEventListener("click", function () {
+      var data = readStore();
+      var payload = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), cases: data.cases };
+      var blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "ceh-course-progress.json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      message.textContent = "Progress exported as ceh-course-progress.json.";
+    });
+    var input = tools.querySelector(".progress-import");
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var data;
+        try {
+          data = JSON.parse(String(reader.result));
+        } catch (e) {
+          data = null;
+        }
+        var problem = !isPlainObject(data) ? "it is not valid JSON"
+          : data.format !== EXPORT_FORMAT ? "it is not a progress export from this course"
+          : storeProblem({ version: data.version, cases: data.cases });
+        if (problem) {
+          message.textContent = "Could not import " + file.name + ": " + problem + ". Nothing was changed.";
+        } else {
+          writeStore({ version: 1, cases: data.cases });
+          var count = 0;
+          for (var id in data.cases) count += Object.keys(data.cases[id]).length;
+          message.textContent = "Imported " + count + " answers from " + file.name + ". Your progress now matches that file.";
+          refreshProgressCells();
+        }
+        input.value = "";
+      };
+      reader.readAsText(file);
+    });
+  }
+
+  function start() {
+    document.querySelectorAll("[data-vignette]").forEach(function (root) {
+      try {
+        new Vignette(root);
+      } catch (e) {
+        /* A malformed block leaves its no-JS reading (answers in <details>) in place. */
+      }
+    });
+    refreshProgressCells();
+    setupProgressTools();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

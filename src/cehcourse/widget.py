@@ -1,0 +1,188 @@
+"""The live quiz in Jupyter: ipywidgets built from the same case model, graded by
+grading.py. Its mime bundle also carries the static HTML quiz, which the book prefers
+(see nb_mime_priority_overrides in _config.yml), so an executed notebook shows a quiz
+that works on the static site too."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from .course import CourseData, load_course
+from .grading import Answer, AnyQuestion, Verdict, format_number, grade
+from .markdown import to_html, to_inline_html
+from .model import Case, NumericQuestion, SingleQuestion
+from .render_html import LETTERS, render_case
+
+NOT_CHOSEN = -1
+
+
+def _plain(markdown: str) -> str:
+    """Option labels in RadioButtons/Checkbox are plain text: drop the Markdown marks."""
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", to_inline_html(markdown)))
+
+
+def feedback_html(question: AnyQuestion, verdict: Verdict, answer: Answer) -> str:
+    """The same feedback the static quiz shows: verdict in words, the explanation of each
+    chosen (and missed) option, or the worked number, then the teaching point."""
+    parts = [f'<p class="vignette-verdict"><strong>{verdict.word}.</strong></p>']
+    if isinstance(question, NumericQuestion):
+        unit = f" {question.answer.unit}" if question.answer.unit else ""
+        tolerance = question.answer.tolerance
+        spread = f" (accepted within ±{format_number(tolerance)})" if tolerance else ""
+        parts.append(
+            f"<p>You answered {format_number(float(answer))}{escape(unit)}. "  # type: ignore[arg-type]
+            f"The answer is {format_number(question.answer.value)}{escape(unit)}{spread}.</p>"
+        )
+        parts.append(to_html(question.explanation))
+    else:
+        items = [
+            f"<li><strong>You chose {LETTERS[i]}.</strong> {to_inline_html(question.options[i].explanation)}</li>"
+            for i in verdict.chosen
+        ] + [
+            f"<li><strong>You missed {LETTERS[i]}.</strong> {to_inline_html(question.options[i].explanation)}</li>"
+            for i in verdict.missed
+        ]
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    parts.append(f"<p><strong>Teaching point:</strong> {to_inline_html(question.teaching_point)}</p>")
+    return "".join(parts)
+
+
+class QuestionView(widgets.VBox):
+    """One question: inputs, a Check answer button and a feedback area."""
+
+    def __init__(self, question: AnyQuestion, on_checked: Any):
+        self.question = question
+        self._on_checked = on_checked
+        self.choice: widgets.RadioButtons | None = None
+        self.boxes: list[widgets.Checkbox] = []
+        self.number: widgets.Text | None = None
+        stem = widgets.HTML(f"<strong>{to_inline_html(question.stem)}</strong>")
+        if isinstance(question, NumericQuestion):
+            unit = f" ({question.answer.unit})" if question.answer.unit else ""
+            self.number = widgets.Text(placeholder="a number", description=f"Answer{unit}")
+            self.number.on_submit(lambda _: self.check.click())
+            inputs: list[widgets.Widget] = [self.number]
+        elif isinstance(question, SingleQuestion):
+            self.choice = widgets.RadioButtons(
+                options=[(f"{LETTERS[i]}. {_plain(o.text)}", i) for i, o in enumerate(question.options)],
+                value=None,
+                layout=widgets.Layout(width="auto"),
+            )
+            inputs = [self.choice]
+        else:
+            self.boxes = [
+                widgets.Checkbox(value=False, description=f"{LETTERS[i]}. {_plain(o.text)}", indent=False,
+                                 layout=widgets.Layout(width="auto"))
+                for i, o in enumerate(question.options)
+            ]
+            inputs = [widgets.HTML("<em>Select all that apply.</em>"), *self.boxes]
+        self.check = widgets.Button(description="Check answer", button_style="primary")
+        self.check.on_click(lambda _: self.grade_current())
+        self.feedback = widgets.HTML("")
+        self.verdict: Verdict | None = None
+        super().__init__([stem, *inputs, self.check, self.feedback])
+
+    def current_answer(self) -> Answer:
+        if self.number is not None:
+            try:
+                return float(self.number.value.strip())
+            except ValueError:
+                return None
+        if self.choice is not None:
+            return None if self.choice.value is None else int(self.choice.value)
+        return frozenset(i for i, box in enumerate(self.boxes) if box.value)
+
+    def grade_current(self) -> None:
+        answer = self.current_answer()
+        verdict = grade(self.question, answer)
+        if not verdict.answered:
+            kind = "Enter a number first." if self.number is not None else "Choose an answer first."
+            self.feedback.value = f"<p>{kind}</p>"
+            return
+        self.verdict = verdict
+        self.feedback.value = feedback_html(self.question, verdict, answer)
+        self._on_checked()
+
+    def clear(self) -> None:
+        if self.number is not None:
+            self.number.value = ""
+        if self.choice is not None:
+            self.choice.value = None
+        for box in self.boxes:
+            box.value = False
+        self.feedback.value = ""
+        self.verdict = None
+
+
+class CaseQuiz(widgets.VBox):
+    """A whole case: stages that unfold as questions are answered, a score and Reset."""
+
+    def __init__(self, case: Case, course: CourseData):
+        self.case = case
+        self._static_html = render_case(case, course.bib_path)
+        self.views: dict[str, QuestionView] = {}
+        self.stage_boxes: list[widgets.VBox] = []
+        for number, stage in enumerate(case.stages, 1):
+            views = [QuestionView(q, self._refresh) for q in stage.questions]
+            self.views.update({view.question.id: view for view in views})
+            header = widgets.HTML(
+                f"<h3>Stage {number} of {len(case.stages)}: {escape(stage.title)}</h3>{to_html(stage.narrative)}"
+            )
+            self.stage_boxes.append(widgets.VBox([header, *views]))
+        self.score = widgets.HTML()
+        self.reset_button = widgets.Button(description="Reset this case")
+        self.reset_button.on_click(lambda _: self.reset())
+        title = widgets.HTML(
+            f"<h2>{escape(case.title)}</h2><p>{escape(case.patient.describe().capitalize())} · "
+            f"{len(self.views)} questions · about {case.minutes} min</p>"
+        )
+        super().__init__([title, widgets.HBox([self.score, self.reset_button]), *self.stage_boxes])
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Show each stage once every question before it is answered; update the score."""
+        open_ = True
+        for box, stage in zip(self.stage_boxes, self.case.stages):
+            box.layout.display = None if open_ else "none"
+            if any(self.views[q.id].verdict is None for q in stage.questions):
+                open_ = False
+        verdicts = [view.verdict for view in self.views.values() if view.verdict is not None]
+        right = sum(v.correct for v in verdicts)
+        self.score.value = (
+            f"<strong>Score: {right} correct of {len(verdicts)} answered ({len(self.views)} questions).</strong>"
+        )
+
+    def visible_stages(self) -> list[str]:
+        return [s.id for box, s in zip(self.stage_boxes, self.case.stages) if box.layout.display != "none"]
+
+    def reset(self) -> None:
+        for view in self.views.values():
+            view.clear()
+        self._refresh()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/html"] = self._static_html
+        return bundle
+
+
+def _find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / "_config.yml").exists() and (folder / "book" / "cases").is_dir():
+            return folder
+    raise FileNotFoundError(f"no course repository (with _config.yml and book/cases) above {start}")
+
+
+def show_case(case_id: str, root: str | Path | None = None) -> CaseQuiz:
+    """The live quiz for *case_id*; *root* defaults to the course repository above the cwd."""
+    course = load_course(Path(root) if root else _find_root(Path.cwd().resolve()))
+    if case_id not in course.cases:
+        raise KeyError(f"unknown case '{case_id}'; known cases: {', '.join(sorted(course.cases))}")
+    return CaseQuiz(course.cases[case_id], course)
