@@ -28,8 +28,8 @@ INK = "#111111"
 
 STEPS = [
     ("1  First visit",
-     "Screen for red flags (SNNOOP10); think of cervical artery dissection\n"
-     "before any neck treatment."),
+     "Screen for red flags (SNNOOP10). Think of cervical\n"
+     "artery dissection before any neck treatment."),
     ("2  Diagnosis and shared decision",
      "Apply ICHD-3 criteria; examine (flexion–rotation test).\n"
      "Start a headache diary; agree goals and the responder target."),
@@ -84,26 +84,26 @@ def main() -> None:
     plt.rcParams["svg.hashsalt"] = "cehcourse-pathway"  # stable ids between runs
     plt.rcParams["svg.fonttype"] = "none"  # keep text as text: searchable, small, offline
     plt.rcParams["font.family"] = "DejaVu Sans"
-    width, height = 11.0, 13.0
+    width, height = 11.4, 14.2
     fig, ax = plt.subplots(figsize=(width, height))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.axis("off")
 
-    ax.text(width / 2, 12.6, "Stepped care for cervicogenic headache",
-            ha="center", va="center", fontsize=16, weight="bold", color=INK)
-    ax.text(width / 2, 12.2, "Move down one step only when the agreed trial of the step above "
-            "has not produced a response.", ha="center", va="center", fontsize=10.5, color=INK)
+    ax.text(width / 2, 13.85, "Stepped care for cervicogenic headache",
+            ha="center", va="center", fontsize=18, weight="bold", color=INK)
+    ax.text(width / 2, 13.4, "Move down one step only when the agreed trial of the step above "
+            "has not produced a response.", ha="center", va="center", fontsize=12.5, color=INK)
 
-    left, box_w, box_h, gap = 0.3, 6.6, 1.2, 0.42
-    top = 11.6
+    left, box_w, box_h, gap = 0.1, 7.3, 1.38, 0.45
+    top = 12.9
     centres = []
     for number, (title, body) in enumerate(STEPS):
         y = top - number * (box_h + gap) - box_h
         box(ax, left, y, box_w, box_h, STEP, "#DCEBF7")
-        ax.text(left + 0.15, y + box_h - 0.28, title, ha="left", va="center",
-                fontsize=12, weight="bold", color=INK)
-        ax.text(left + 0.15, y + 0.45, body, ha="left", va="center", fontsize=9.8, color=INK,
+        ax.text(left + 0.15, y + box_h - 0.3, title, ha="left", va="center",
+                fontsize=14, weight="bold", color=INK)
+        ax.text(left + 0.15, y + 0.5, body, ha="left", va="center", fontsize=12, color=INK,
                 linespacing=1.35)
         centres.append((left + box_w / 2, y, y + box_h))
 
@@ -114,15 +114,15 @@ def main() -> None:
         arrow(ax, (x, bottom - 0.02), (x, next_top + 0.04), STEP)
         label = TRANSITIONS[number]
         ax.text(x + 0.12, (bottom + next_top) / 2, label, ha="left", va="center",
-                fontsize=9, style="italic", color=INK)
+                fontsize=11, style="italic", color=INK)
 
     # Red-flag exit from step 1.
     x1, y1_bottom, y1_top = centres[0]
-    exit_x, exit_w = 7.45, 3.45
+    exit_x, exit_w = 7.75, 3.55
     box(ax, exit_x, y1_bottom, exit_w, box_h, STOP, "#FBE3D6")
     ax.text(exit_x + exit_w / 2, y1_bottom + box_h / 2,
             "RED FLAG PRESENT\nLeave this pathway:\nurgent assessment",
-            ha="center", va="center", fontsize=10, weight="bold", color=INK, linespacing=1.3)
+            ha="center", va="center", fontsize=12, weight="bold", color=INK, linespacing=1.3)
     arrow(ax, (left + box_w + 0.02, (y1_bottom + y1_top) / 2),
           (exit_x - 0.02, (y1_bottom + y1_top) / 2), STOP, style="--")
 
@@ -141,18 +141,18 @@ def main() -> None:
         "New red flag at any step:\nback to step 1."
     )
     ax.text(exit_x + 0.18, rule_top - 0.2, "At every review", ha="left", va="top",
-            fontsize=11.5, weight="bold", color=INK)
-    ax.text(exit_x + 0.18, rule_top - 0.2, rule, ha="left", va="top", fontsize=10,
+            fontsize=13.5, weight="bold", color=INK)
+    ax.text(exit_x + 0.18, rule_top - 0.2, rule, ha="left", va="top", fontsize=12,
             color=INK, linespacing=1.3)
     for number in range(2, 7):
         _, bottom, top_y = centres[number]
         arrow(ax, (left + box_w + 0.02, (bottom + top_y) / 2),
               (exit_x - 0.02, (bottom + top_y) / 2), GOOD, style=":", width=1.6)
 
-    ax.text(left, 0.25,
+    ax.text(left, 0.2,
             "Blue boxes: steps. Dashed orange arrow: red-flag exit. Dotted green arrows: the review "
             "rule applies at each treatment step.",
-            fontsize=9, color=INK, va="center")
+            fontsize=11, color=INK, va="center")
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT, format="svg", metadata={"Date": None, "Creator": None},
