@@ -67,7 +67,6 @@ class QuestionView(widgets.VBox):
         if isinstance(question, NumericQuestion):
             unit = f" ({question.answer.unit})" if question.answer.unit else ""
             self.number = widgets.Text(placeholder="a number", description=f"Answer{unit}")
-            self.number.on_submit(lambda _: self.check.click())
             inputs: list[widgets.Widget] = [self.number]
         elif isinstance(question, SingleQuestion):
             self.choice = widgets.RadioButtons(
