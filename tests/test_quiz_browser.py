@@ -1,0 +1,261 @@
+"""The static quiz as a student meets it in the built book: answering, unfolding stages,
+saved progress, reset, export/import, broken storage, no JavaScript, keyboard only,
+inert case text and accessibility."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_axe
+
+from cehcourse.course import load_course
+from cehcourse.model import Case
+from cehcourse.render_html import render_case
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE_PAGE = "book/cases/classic-ceh.html"
+STORE_KEY = "cehcourse.progress.v1"
+Q1 = '#vg-classic-first-feature'
+
+
+def open_case(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{page.base_url}/{CASE_PAGE}")
+    page.wait_for_selector(".vignette-toolbar:not([hidden])")
+
+
+def answer_first_question(page, option: int = 0) -> None:  # type: ignore[no-untyped-def]
+    page.check(f"{Q1}-{option}")
+    page.click(f"{Q1} .vignette-check")
+
+
+def stage_visible(page, stage: str) -> bool:  # type: ignore[no-untyped-def]
+    return page.is_visible(f'[data-stage="{stage}"]')
+
+
+def test_answering_gives_feedback_in_words_and_unfolds_the_case(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    assert stage_visible(page, "presentation") and not stage_visible(page, "examination")
+    assert not page.is_visible(f"{Q1} details.vignette-answer"), "answers stay hidden until the student answers"
+    answer_first_question(page, option=1)
+    feedback = page.inner_text(f"{Q1} .vignette-feedback")
+    assert feedback.startswith("Incorrect.")
+    assert "You chose B." in feedback and "Teaching point:" in feedback
+    assert "The next stage, “Stage 2 of 3: Examination”, is now shown below." in feedback
+    assert page.get_attribute(f"{Q1} .vignette-feedback", "role") == "status"
+    assert stage_visible(page, "examination") and not stage_visible(page, "management")
+    assert page.is_visible(f"{Q1} details.vignette-answer")
+    assert page.inner_text(".vignette-score") == "Score: 0 correct of 1 answered (5 questions)."
+    assert not page.problems.all()
+
+
+def test_unanswered_check_asks_for_an_answer(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    page.click(f"{Q1} .vignette-check")
+    assert page.inner_text(f"{Q1} .vignette-feedback") == "Choose an answer first."
+    assert not stage_visible(page, "examination")
+
+
+def test_answers_are_restored_after_reload(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=0)
+    page.reload()
+    page.wait_for_selector(".vignette-toolbar:not([hidden])")
+    assert page.is_checked(f"{Q1}-0")
+    assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
+    assert stage_visible(page, "examination")
+    assert page.inner_text(".vignette-score") == "Score: 1 correct of 1 answered (5 questions)."
+
+
+def test_an_edited_question_starts_fresh(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=0)
+    page.evaluate(
+        """key => { const s = JSON.parse(localStorage.getItem(key));
+                    s.cases['classic-ceh']['classic-first-feature'].h = 'oldhash00000';
+                    localStorage.setItem(key, JSON.stringify(s)); }""",
+        STORE_KEY,
+    )
+    page.reload()
+    page.wait_for_selector(".vignette-toolbar:not([hidden])")
+    assert not page.is_checked(f"{Q1}-0")
+    assert page.inner_text(f"{Q1} .vignette-feedback") == ""
+
+
+def test_reset_clears_the_case_and_its_saved_answers(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=0)
+    page.click(".vignette-reset")
+    assert not page.is_checked(f"{Q1}-0")
+    assert page.inner_text(f"{Q1} .vignette-feedback") == ""
+    assert not stage_visible(page, "examination")
+    assert page.inner_text(".vignette-score").startswith("Case reset.")
+    page.reload()
+    page.wait_for_selector(".vignette-toolbar:not([hidden])")
+    assert not page.is_checked(f"{Q1}-0")
+
+
+def test_corrupted_storage_never_breaks_the_quiz(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{page.base_url}/{CASE_PAGE}")
+    page.evaluate("key => localStorage.setItem(key, '{not json')", STORE_KEY)
+    page.reload()
+    page.wait_for_selector(".vignette-toolbar:not([hidden])")
+    answer_first_question(page, option=0)
+    assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
+    saved = json.loads(page.evaluate("key => localStorage.getItem(key)", STORE_KEY))
+    assert saved["cases"]["classic-ceh"]["classic-first-feature"]["c"] is True
+    assert not page.problems.all(), page.problems.all()
+
+
+def quiz_script_errors(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Errors raised or logged by the quiz script. (The theme's own script also reads
+    localStorage; its reaction to blocked storage is the theme's, not the quiz's.)"""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(error.stack or str(error)) if "vignette.js" in (error.stack or "") else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "vignette.js" in m.location.get("url", "") else None)
+    return errors
+
+
+def test_blocked_storage_never_breaks_the_quiz_or_logs(page) -> None:  # type: ignore[no-untyped-def]
+    errors = quiz_script_errors(page)
+    page.add_init_script(
+        "Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('blocked', 'SecurityError'); }});"
+    )
+    open_case(page)
+    answer_first_question(page, option=0)
+    assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
+    assert stage_visible(page, "examination")
+    assert errors == []
+
+
+def test_full_storage_never_breaks_the_quiz_or_logs(page) -> None:  # type: ignore[no-untyped-def]
+    errors = quiz_script_errors(page)
+    page.add_init_script(
+        "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };"
+    )
+    open_case(page)
+    answer_first_question(page, option=1)
+    assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Incorrect.")
+    assert errors == []
+
+
+def test_progress_export_import_round_trip(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=0)
+    page.goto(f"{page.base_url}/book/progress.html")
+    cell = '[data-progress-case="classic-ceh"]'
+    assert page.inner_text(cell) == "In progress: 1 of 5 correct"
+    with page.expect_download() as download_info:
+        page.click(".progress-export")
+    exported = tmp_path / "progress.json"
+    download_info.value.save_as(exported)
+    data = json.loads(exported.read_text())
+    assert data["format"] == "cehcourse-progress" and data["cases"]["classic-ceh"]["classic-first-feature"]["c"] is True
+
+    page.evaluate("() => localStorage.clear()")
+    page.reload()
+    assert page.inner_text(cell) == "Not started"
+    page.set_input_files(".progress-import", str(exported))
+    page.wait_for_function("() => document.querySelector('.progress-message').textContent.startsWith('Imported')")
+    assert page.inner_text(cell) == "In progress: 1 of 5 correct"
+    open_case(page)
+    assert page.is_checked(f"{Q1}-0")
+    assert not page.problems.all(), page.problems.all()
+
+
+def test_a_bad_import_file_changes_nothing(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=0)
+    page.goto(f"{page.base_url}/book/progress.html")
+    before = page.evaluate("key => localStorage.getItem(key)", STORE_KEY)
+    for name, content, reason in [
+        ("broken.json", "{oops", "it is not valid JSON"),
+        ("other.json", json.dumps({"format": "something-else", "version": 1, "cases": {}}), "it is not a progress export from this course"),
+        ("bad-entry.json", json.dumps({"format": "cehcourse-progress", "version": 1, "cases": {"classic-ceh": {"q": {"h": 1}}}}), 'the answer to "q" is malformed'),
+    ]:
+        bad = tmp_path / name
+        bad.write_text(content)
+        page.set_input_files(".progress-import", str(bad))
+        page.wait_for_function("name => document.querySelector('.progress-message').textContent.includes(name)", arg=name)
+        message = page.inner_text(".progress-message")
+        assert message == f"Could not import {name}: {reason}. Nothing was changed.", message
+        assert page.evaluate("key => localStorage.getItem(key)", STORE_KEY) == before
+    assert not page.problems.all(), page.problems.all()
+
+
+def test_case_index_shows_progress(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=1)
+    page.goto(f"{page.base_url}/book/cases.html")
+    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 0 of 5 correct"
+
+
+def test_without_javascript_questions_read_with_answers_in_details(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base_url}/{CASE_PAGE}")
+    for stage in ("presentation", "examination", "management"):
+        assert page.is_visible(f'[data-stage="{stage}"]')
+    assert not page.is_visible(".vignette-check"), "a Check button that cannot work stays hidden"
+    page.click(f"{Q1} details summary")
+    assert "Correct option" in page.inner_text(f"{Q1} details")
+    assert "Teaching point:" in page.inner_text(f"{Q1} details")
+    context.close()
+
+
+def test_keyboard_only_path(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    page.focus(f"{Q1}-0")
+    page.keyboard.press("ArrowDown")  # moves the radio selection to B
+    assert page.is_checked(f"{Q1}-1")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "vignette-check"
+    page.keyboard.press("Enter")
+    assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Incorrect.")
+    assert page.evaluate("() => document.activeElement.className") == "vignette-check", "focus stays on the button"
+    # The new stage is reachable by Tab from there.
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "vg-classic-frt-reading-0":
+            break
+    else:
+        raise AssertionError("Tab never reached the next stage's first option")
+    page.keyboard.press("Space")
+    # A numeric answer submitted with Enter.
+    page.evaluate("() => document.querySelectorAll('.vignette-stage').forEach(s => s.hidden = false)")
+    page.focus("#vg-classic-diary-responder-value")
+    page.keyboard.type("6")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#vg-classic-diary-responder .vignette-feedback").startswith("Correct.")
+
+
+def test_no_accessibility_violations_with_feedback_showing(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=1)
+    assert run_axe(page) == []
+    page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
+    assert run_axe(page) == []
+
+
+def hostile_case() -> Case:
+    base = load_course(ROOT).cases["classic-ceh"]
+    evil = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> [link](javascript:window.__pwned=3)"
+    first = base.stages[0].questions[0]
+    option = first.options[0].model_copy(update={"text": evil, "explanation": evil})  # type: ignore[union-attr]
+    question = first.model_copy(update={"stem": evil, "options": [option, *first.options[1:]]})  # type: ignore[union-attr]
+    stage = base.stages[0].model_copy(update={"narrative": evil, "title": evil, "questions": [question]})
+    return base.model_copy(update={"title": evil, "stages": [stage]})
+
+
+def test_case_text_with_markup_renders_inert(page) -> None:  # type: ignore[no-untyped-def]
+    markup = render_case(hostile_case(), ROOT / "references.bib")
+    script = (ROOT / "src" / "cehcourse" / "static" / "vignette.js").read_text()
+    page.goto(f"{page.base_url}/index.html")
+    page.set_content(f"<!doctype html><html lang=en><body><main>{markup}</main><script>{script}</script></body></html>")
+    page.check("#vg-classic-first-feature-0")
+    page.click("#vg-classic-first-feature .vignette-check")
+    page.click("#vg-classic-first-feature details summary")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("main img").count() == 0
+    assert page.locator("main a[href^='javascript']").count() == 0
+    assert "<script>window.__pwned = 1</script>" in page.inner_text("main .vignette-title")
