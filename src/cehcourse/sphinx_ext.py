@@ -139,6 +139,15 @@ def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dic
         app.add_js_file("vignette.js", defer="defer")
 
 
+def _drop_widget_state(app: Sphinx, pagename: str, *args: Any) -> None:
+    """Executed notebooks carry their widgets' saved state (100-200 KB a page). The book
+    shows each widget's static HTML instead (text/html is preferred) and removes the
+    outputs of interactive cells, so nothing on the page reads that state: drop it before
+    myst-nb adds it to the page."""
+    metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
+    metadata.get("js_files", {}).pop("ipywidgets_state", None)
+
+
 def _add_static_dir(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC_DIR))
 
@@ -148,6 +157,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_static_dir)
     app.connect("builder-inited", _load_or_stop)
     app.connect("html-page-context", _add_quiz_assets)
+    app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)
     app.add_role("evidence", evidence_role)
     for name, directive in {

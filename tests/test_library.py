@@ -1,0 +1,73 @@
+"""The case library as a whole: enough cases and questions of every kind, every chapter
+served, every case placed in the book and linked from the chapters it serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cehcourse.course import load_course
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = load_course(ROOT)
+LIBRARY = COURSE.library_cases()
+QUESTIONS = [q for case in LIBRARY for _, q in case.questions()]
+
+
+def test_library_size() -> None:
+    assert len(LIBRARY) >= 12
+    assert len(QUESTIONS) >= 60
+
+
+def test_every_question_kind_appears_and_numeric_often() -> None:
+    kinds = [q.kind for q in QUESTIONS]
+    assert {"single", "multiple", "numeric"} <= set(kinds)
+    assert kinds.count("numeric") >= 5
+
+
+@pytest.mark.parametrize("case", LIBRARY, ids=lambda c: c.id)
+def test_each_case_unfolds(case) -> None:  # type: ignore[no-untyped-def]
+    assert len(case.stages) >= 3, "a case needs at least 3 stages"
+    assert len(case.questions()) >= 4, "a case needs at least 4 questions"
+
+
+def test_every_chapter_is_served_by_a_case() -> None:
+    served = {chapter for case in LIBRARY for chapter in case.chapters}
+    assert served == set(COURSE.catalogue.chapters), set(COURSE.catalogue.chapters) - served
+
+
+def test_every_chapter_has_its_own_check() -> None:
+    for chapter in COURSE.catalogue.chapters:
+        check = COURSE.cases.get(f"check-{chapter}")
+        assert check is not None and check.role == "chapter-check", f"no self-check for {chapter}"
+
+
+def test_case_files_and_pages_match() -> None:
+    pages = {p.stem for p in (ROOT / "book" / "cases").glob("*.md")}
+    assert pages == {case.id for case in LIBRARY}
+
+
+@pytest.mark.parametrize("case", LIBRARY, ids=lambda c: c.id)
+def test_case_is_linked_from_the_chapters_it_serves(case, site: Path) -> None:  # type: ignore[no-untyped-def]
+    for chapter in case.chapters:
+        html = (site / "book" / f"{chapter}.html").read_text(encoding="utf-8")
+        assert f'href="cases/{case.id}.html"' in html, f"book/{chapter}.html does not link to {case.id}"
+
+
+def test_case_index_lists_every_case(site: Path) -> None:
+    html = (site / "book" / "cases.html").read_text(encoding="utf-8")
+    for case in LIBRARY:
+        assert f'data-progress-case="{case.id}"' in html and f'href="cases/{case.id}.html"' in html
+
+
+def test_answer_key_covers_every_question(site: Path) -> None:
+    html = (site / "book" / "answer-key.html").read_text(encoding="utf-8")
+    for case in COURSE.cases.values():
+        assert f'id="key-{case.id}"' in html
+    assert html.count('class="answer-key-question"') == sum(len(c.questions()) for c in COURSE.cases.values())
+
+
+def test_practice_set_draws_one_question_from_every_case(site: Path) -> None:
+    html = (site / "book" / "practice.html").read_text(encoding="utf-8")
+    assert html.count('data-mode="practice"') == len(LIBRARY)
