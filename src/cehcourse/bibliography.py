@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pybtex.database import BibliographyData, parse_file
 from pybtex.plugin import register_plugin
@@ -21,18 +22,18 @@ class CourseStyle(UnsrtStyle):
 
     default_sorting_style = "author_year_title"
 
-    def format_web_refs(self, e):  # type: ignore[no-untyped-def]
+    def format_web_refs(self, e: Any) -> Any:
         return sentence[
             optional[self.format_pubmed(e)],
             optional[self.format_doi(e)],
             optional[self.format_url(e)],
         ]
 
-    def format_pubmed(self, e):  # type: ignore[no-untyped-def]
+    def format_pubmed(self, e: Any) -> Any:
         url = join["https://pubmed.ncbi.nlm.nih.gov/", field("pmid", raw=True), "/"]
         return href[url, join["PMID: ", field("pmid", raw=True)]]
 
-    def format_url(self, e):  # type: ignore[no-untyped-def]
+    def format_url(self, e: Any) -> Any:
         return href[field("url", raw=True), field("url", raw=True)]
 
 

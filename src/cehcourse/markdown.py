@@ -16,9 +16,9 @@ def _parser() -> MarkdownIt:
 
 def to_html(text: str) -> str:
     """Block Markdown (paragraphs, lists, tables) to safe HTML."""
-    return _parser().render(text).strip()
+    return str(_parser().render(text)).strip()
 
 
 def to_inline_html(text: str) -> str:
     """One line of Markdown (emphasis, code, links) to safe inline HTML, for stems and options."""
-    return _parser().renderInline(text).strip()
+    return str(_parser().renderInline(text)).strip()

@@ -120,12 +120,12 @@ def answer_key(data: CourseData) -> str:
                 f"<p><strong>Answer:</strong> {_answer_text(question)}</p>"
             )
             if question.kind == "numeric":
-                parts.append(f"<p>{to_inline_html(question.explanation)}</p>")  # type: ignore[union-attr]
+                parts.append(f"<p>{to_inline_html(question.explanation)}</p>")
             else:
                 items = "".join(
                     f"<li><strong>{LETTERS[i]}. {to_inline_html(o.text)}</strong>"
                     f" ({'correct' if o.correct else 'incorrect'}): {to_inline_html(o.explanation)}</li>"
-                    for i, o in enumerate(question.options)  # type: ignore[union-attr]
+                    for i, o in enumerate(question.options)
                 )
                 parts.append(f"<ul>{items}</ul>")
             parts.append(f"<p><strong>Teaching point:</strong> {to_inline_html(question.teaching_point)}</p></div>")
