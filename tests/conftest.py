@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
+# COURSE_SITE points the tests at another build (default: the repo's _build/html).
+SITE = (ROOT / os.environ.get("COURSE_SITE", "_build/html")).resolve()
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags that keep chromium from reaching for the network on its own.

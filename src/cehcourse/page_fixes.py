@@ -21,7 +21,7 @@ _BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*?) role="doc-biblioentry"
 # The sidebar's collapsible sections: <summary> holds only a chevron, so a screen reader
 # hears an unnamed control (axe: summary-name). Name it after the section it opens.
 _SIDEBAR_SUMMARY = re.compile(
-    r'(<a class="reference internal" href="[^"]*">(?P<title>(?:(?!</a>).)*)</a>\s*<details[^>]*>\s*<summary>)'
+    r'(<a class="(?:current )?reference internal" href="[^"]*">(?P<title>(?:(?!</a>).)*)</a>\s*<details[^>]*>\s*<summary>)'
     r'(?P<toggle>\s*<span class="toctree-toggle" role="presentation">\s*<i class="fa-solid fa-chevron-down")',
     re.S,
 )
