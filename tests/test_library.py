@@ -71,3 +71,14 @@ def test_answer_key_covers_every_question(site: Path) -> None:
 def test_practice_set_draws_one_question_from_every_case(site: Path) -> None:
     html = (site / "book" / "practice.html").read_text(encoding="utf-8")
     assert html.count('data-mode="practice"') == len(LIBRARY)
+
+
+def test_contents_list_cases_in_teaching_order() -> None:
+    """Next/previous links walk the cases in the order of the case index."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    library_part = next(part for part in toc["parts"] if part["caption"] == "Cases and practice")
+    case_index = next(ch for ch in library_part["chapters"] if ch["file"] == "book/cases")
+    listed = [section["file"].removeprefix("book/cases/") for section in case_index["sections"]]
+    assert listed == [case.id for case in LIBRARY], "list the cases in _toc.yml in this order"

@@ -21,8 +21,11 @@ class CourseData:
         return self.root / "references.bib"
 
     def library_cases(self) -> list[Case]:
-        """Cases of the case library (not chapter self-checks), in file-name order."""
-        return [case for case in self.cases.values() if case.role == "case"]
+        """Cases of the case library (not chapter self-checks), in teaching order: by the
+        first chapter each case serves, then by id."""
+        order = {chapter: index for index, chapter in enumerate(self.catalogue.chapters)}
+        library = [case for case in self.cases.values() if case.role == "case"]
+        return sorted(library, key=lambda case: (order.get(case.chapters[0], len(order)), case.id))
 
     def cases_for_chapter(self, chapter: str) -> list[Case]:
         return [case for case in self.library_cases() if chapter in case.chapters]
