@@ -31,10 +31,11 @@ class CourseStyle(UnsrtStyle):
 
     def format_pubmed(self, e: Any) -> Any:
         url = join["https://pubmed.ncbi.nlm.nih.gov/", field("pmid", raw=True), "/"]
-        return href[url, join["PMID: ", field("pmid", raw=True)]]
+        return href(url)[join["PMID: ", field("pmid", raw=True)]]
 
     def format_url(self, e: Any) -> Any:
-        return href[field("url", raw=True), field("url", raw=True)]
+        url = field("url", raw=True)
+        return href(url)[url]
 
 
 def register_style() -> None:
