@@ -37,8 +37,11 @@ browser-deps:
 unit: setup
 	$(BIN)/pytest tests -m "not browser"
 
+# Notebooks run in their own pytest process: nbclient's event loop hangs beside the
+# Playwright session that the browser tests keep open.
 test: book browser-deps
-	$(BIN)/pytest --nbmake tests exercises
+	$(BIN)/pytest --nbmake exercises
+	$(BIN)/pytest tests
 
 bench: setup browser-deps
 	$(BIN)/python scripts/bench.py
