@@ -120,7 +120,14 @@ def page(browser: object, base_url: str) -> Iterator[object]:
 
     new_page.on("console", on_console)
     new_page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
-    new_page.on("requestfailed", lambda request: problems.failed_requests.append(f"{request.failure} {request.url}") if request.url.startswith(base_url) else None)
+    def on_request_failed(request: object) -> None:
+        # A reload or navigation cancels requests still in flight (net::ERR_ABORTED): that
+        # is the browser's doing, not a broken page. Missing files arrive as 4xx responses.
+        failure = request.failure  # type: ignore[attr-defined]
+        if request.url.startswith(base_url) and "ERR_ABORTED" not in str(failure):  # type: ignore[attr-defined]
+            problems.failed_requests.append(f"{failure} {request.url}")  # type: ignore[attr-defined]
+
+    new_page.on("requestfailed", on_request_failed)
     new_page.on("response", on_response)
     context.route("**/*", route)
     new_page.problems = problems  # type: ignore[attr-defined]

@@ -53,7 +53,35 @@ def _wrap_toctree(function: Callable[..., str]) -> Callable[..., str]:
     return generate_toctree_html
 
 
+# Scripts in <head> block the first paint on a phone (Lighthouse: render-blocking
+# resources). None of them is needed before the page is parsed, so they run deferred, in
+# the same order. Two small files stay synchronous because inline scripts use what they
+# define: documentation_options.js (DOCUMENTATION_OPTIONS) and doctools.js (_ready, used
+# by the search page).
+_KEEP_SYNCHRONOUS = ("documentation_options.js", "doctools.js")
+
+
+def defer_scripts(scripts: list[Any]) -> list[Any]:
+    from sphinx.builders.html._assets import _JavaScript
+
+    deferred = []
+    for script in scripts:
+        filename = str(getattr(script, "filename", "") or "")
+        attributes = dict(getattr(script, "attributes", {}))
+        if (
+            filename
+            and not filename.split("?")[0].endswith(_KEEP_SYNCHRONOUS)
+            and not {"defer", "async", "body"} & attributes.keys()
+            and attributes.get("type", "text/javascript") in ("text/javascript", "module")
+        ):
+            script = _JavaScript(filename, priority=script.priority, **attributes, defer="defer")
+        deferred.append(script)
+    return deferred
+
+
 def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if "script_files" in context:
+        context["script_files"] = defer_scripts(context["script_files"])
     if "body" in context:
         context["body"] = fix_body(context["body"])
     if callable(context.get("generate_toctree_html")):
