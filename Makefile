@@ -43,7 +43,10 @@ test: book browser-deps
 	$(BIN)/pytest --nbmake exercises
 	$(BIN)/pytest tests
 
+# Lighthouse (pinned) only for the benchmark: it is large, and no test needs it.
+LIGHTHOUSE_VERSION := 12.8.2
 bench: setup browser-deps
+	@test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
 	$(BIN)/python scripts/bench.py
 
 serve: book
