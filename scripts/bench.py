@@ -13,7 +13,6 @@ lighthouse`); otherwise a note says so.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import os
@@ -21,12 +20,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from cehcourse.localsite import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -49,45 +46,6 @@ def build(out: Path) -> float:
     return seconds
 
 
-COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".ipynb")
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    """Serves the site as GitHub Pages does: text compressed with gzip when the browser
-    asks for it, so Lighthouse sees the bytes a reader's browser would transfer."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (wants_gzip and path.suffix in COMPRESSIBLE and path.is_file()):
-            return super().send_head()
-        import io
-
-        body = gzip.compress(path.read_bytes(), compresslevel=6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=600")
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
 def pages_of(site: Path) -> list[str]:
     return sorted(
         p.relative_to(site).as_posix()
@@ -102,7 +60,7 @@ def page_weights(site: Path, pages: list[str]) -> tuple[dict[str, tuple[int, int
 
     weights: dict[str, tuple[int, int, int]] = {}
     assets: dict[str, tuple[int, int]] = {}
-    with serve(site) as base, sync_playwright() as playwright:
+    with serve(site, compress=True) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for relpath in pages:
             context = browser.new_context()  # fresh cache: a first visit
@@ -136,7 +94,7 @@ def lighthouse_scores(site: Path, pages: list[str]) -> dict[str, dict[str, int]]
         return "Lighthouse not installed (optional: `npm install --no-save lighthouse`); scores skipped."
     scores: dict[str, dict[str, int]] = {}
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    with serve(site) as base, tempfile.TemporaryDirectory() as tmp:
+    with serve(site, compress=True) as base, tempfile.TemporaryDirectory() as tmp:
         for relpath in pages:
             report = Path(tmp) / "report.json"
             result = subprocess.run(

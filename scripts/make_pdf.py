@@ -12,15 +12,12 @@ shown); pypdf joins the pages and adds one bookmark per page.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from cehcourse.localsite import serve
 
 import yaml
 
@@ -39,21 +36,6 @@ def pages_in_order(root: Path = ROOT) -> list[str]:
         if part.get("caption") == CHAPTERS_CAPTION:
             docs += [entry["file"] for entry in part.get("chapters", []) if "file" in entry]
     return [*docs, ANSWER_KEY]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 def make_pdf(site: Path, out: Path, docs: list[str] | None = None) -> Path:

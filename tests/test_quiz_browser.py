@@ -233,7 +233,12 @@ def test_no_accessibility_violations_with_feedback_showing(page) -> None:  # typ
     open_case(page)
     answer_first_question(page, option=1)
     assert run_axe(page) == []
-    page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
+    # Dark mode as a reader picks it; the saved answer brings its feedback back.
+    page.evaluate("() => localStorage.setItem('mode', 'dark')")
+    page.reload()
+    page.wait_for_selector(f"{Q1} .vignette-feedback.is-incorrect")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    page.wait_for_timeout(400)  # the theme's colour transitions
     assert run_axe(page) == []
 
 

@@ -18,6 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import bibliography, pages, page_fixes
 from .course import CourseData, cases_dir, load_course
 from .loader import CaseDataError
+from .model import Case
 from .render_html import render_case
 
 logger = logging.getLogger(__name__)
@@ -88,47 +89,50 @@ class ChapterIntroDirective(_CourseDirective):
         return _raw(pages.chapter_intro(entry))
 
 
-class ChapterCasesDirective(_CourseDirective):
+class _GeneratedSection(_CourseDirective):
+    """A directive whose HTML is generated from the whole course data."""
+
+    def html(self, data: CourseData) -> str:
+        raise NotImplementedError
+
+    def case_link(self, case: Case) -> str:
+        return self.relative_uri(f"book/cases/{case.id}")
+
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        return _raw(self.html(course(self.env)))
+
+
+class ChapterCasesDirective(_GeneratedSection):
     """``{chapter-cases}``: links to the library cases that serve this chapter."""
 
-    def run(self) -> list[nodes.Node]:
-        self.note_data_dependencies()
-        chapter = Path(self.env.docname).name
-        cases = course(self.env).cases_for_chapter(chapter)
-        return _raw(pages.case_links(cases, lambda case: self.relative_uri(f"book/cases/{case.id}")))
+    def html(self, data: CourseData) -> str:
+        return pages.case_links(data.cases_for_chapter(Path(self.env.docname).name), self.case_link)
 
 
-class CaseIndexDirective(_CourseDirective):
-    def run(self) -> list[nodes.Node]:
-        self.note_data_dependencies()
-        data = course(self.env)
-        return _raw(pages.case_index(data, lambda case: self.relative_uri(f"book/cases/{case.id}")))
+class CaseIndexDirective(_GeneratedSection):
+    def html(self, data: CourseData) -> str:
+        return pages.case_index(data, self.case_link)
 
 
-class PracticeDirective(_CourseDirective):
-    def run(self) -> list[nodes.Node]:
-        self.note_data_dependencies()
-        return _raw(pages.practice(course(self.env)))
+class PracticeDirective(_GeneratedSection):
+    def html(self, data: CourseData) -> str:
+        return pages.practice(data)
 
 
-class ProgressDirective(_CourseDirective):
-    def run(self) -> list[nodes.Node]:
-        self.note_data_dependencies()
-        data = course(self.env)
-        return _raw(pages.progress(data, lambda case: self.relative_uri(f"book/cases/{case.id}")))
+class ProgressDirective(_GeneratedSection):
+    def html(self, data: CourseData) -> str:
+        return pages.progress(data, self.case_link)
 
 
-class AnswerKeyDirective(_CourseDirective):
-    def run(self) -> list[nodes.Node]:
-        self.note_data_dependencies()
-        return _raw(pages.answer_key(course(self.env)))
+class AnswerKeyDirective(_GeneratedSection):
+    def html(self, data: CourseData) -> str:
+        return pages.answer_key(data)
 
 
-class ObjectivesMapDirective(_CourseDirective):
-    def run(self) -> list[nodes.Node]:
-        self.note_data_dependencies()
-        data = course(self.env)
-        return _raw(pages.objectives_map(data, self.relative_uri))
+class ObjectivesMapDirective(_GeneratedSection):
+    def html(self, data: CourseData) -> str:
+        return pages.objectives_map(data, self.relative_uri)
 
 
 def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
