@@ -47,7 +47,7 @@ def _catalogue_json(data: CourseData) -> str:
 def case_index(data: CourseData, link: CaseLink) -> str:
     rows = []
     for number, case in enumerate(data.library_cases(), 1):
-        topics = ", ".join(escape(data.catalogue.chapters[c].title) for c in case.chapters)
+        topics = "<br>".join(escape(data.catalogue.chapters[c].title) for c in case.chapters)
         rows.append(
             f'<tr><td>{number}</td><td><a href="{link(case)}">{escape(case.title)}</a>'
             f'<br><span class="case-summary">{escape(case.summary)}</span></td>'
@@ -55,7 +55,7 @@ def case_index(data: CourseData, link: CaseLink) -> str:
             f'<td data-progress-case="{case.id}">Not started</td></tr>'
         )
     return (
-        '<div class="table-wrapper"><table class="case-index"><caption>Every case in the library</caption>'
+        '<div class="table-wrapper"><table class="table case-index"><caption>Every case in the library</caption>'
         '<thead><tr><th scope="col">#</th><th scope="col">Case</th><th scope="col">Chapters</th>'
         '<th scope="col">Questions</th><th scope="col">Time</th><th scope="col">Your progress</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div>{_catalogue_json(data)}'
@@ -93,7 +93,7 @@ def progress(data: CourseData, link: CaseLink) -> str:
         for case in data.library_cases()
     )
     return (
-        '<div class="table-wrapper"><table class="progress-table"><caption>Your progress in this browser</caption>'
+        '<div class="table-wrapper"><table class="table progress-table"><caption>Your progress in this browser</caption>'
         '<thead><tr><th scope="col">Case</th><th scope="col">Questions</th><th scope="col">State and score</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
         '<div class="progress-tools" hidden>'
@@ -149,7 +149,7 @@ def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:
                 f"<td>{escape(objective.text)}</td><td>{links}</td></tr>"
             )
     return (
-        '<div class="table-wrapper"><table class="objectives-map"><caption>Chapter, objective and the cases that practise it</caption>'
+        '<div class="table-wrapper"><table class="table objectives-map"><caption>Chapter, objective and the cases that practise it</caption>'
         '<thead><tr><th scope="col">Chapter</th><th scope="col">Objective</th><th scope="col">Cases</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div>'
     )

@@ -53,6 +53,10 @@ class _CourseDirective(SphinxDirective):
             self.env.note_dependency(str(path))
         self.env.note_dependency(str(Path(self.env.srcdir) / "book" / "chapters.yaml"))
         self.env.note_dependency(str(Path(self.env.srcdir) / "references.bib"))
+        # ... and when the engine that renders it changes (an incremental build would
+        # otherwise keep pages made by the old code).
+        for module in sorted(Path(__file__).parent.glob("*.py")):
+            self.env.note_dependency(str(module))
 
     def relative_uri(self, docname: str) -> str:
         return self.env.app.builder.get_relative_uri(self.env.docname, docname)
