@@ -9,7 +9,7 @@ from html import escape
 from .course import CourseData
 from .markdown import to_inline_html
 from .model import Case, Chapter, Stage
-from .render_html import LETTERS, _answer_text, _json_for_script, question_count, render_case
+from .render_html import LETTERS, answer_text, json_for_script, question_count, render_case
 
 CaseLink = Callable[[Case], str]
 
@@ -41,7 +41,7 @@ def _catalogue_json(data: CourseData) -> str:
         case.id: {"title": case.title, "questions": {q.id: q.content_hash() for _, q in case.questions()}}
         for case in data.cases.values()
     }
-    return f'<script type="application/json" id="vignette-catalogue">{_json_for_script(catalogue)}</script>'
+    return f'<script type="application/json" id="vignette-catalogue">{json_for_script(catalogue)}</script>'
 
 
 def case_index(data: CourseData, link: CaseLink) -> str:
@@ -117,7 +117,7 @@ def answer_key(data: CourseData) -> str:
         for stage, question in case.questions():
             parts.append(
                 f'<div class="answer-key-question"><h3>{escape(stage.title)}: {to_inline_html(question.stem)}</h3>'
-                f"<p><strong>Answer:</strong> {_answer_text(question)}</p>"
+                f"<p><strong>Answer:</strong> {answer_text(question)}</p>"
             )
             if question.kind == "numeric":
                 parts.append(f"<p>{to_inline_html(question.explanation)}</p>")

@@ -22,7 +22,7 @@ HINTS = {
 }
 
 
-def _json_for_script(data: object) -> str:
+def json_for_script(data: object) -> str:
     # "</" would end the <script> element early; \u003c keeps the JSON identical.
     return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
 
@@ -46,7 +46,7 @@ def grading_data(case: Case) -> dict[str, object]:
     return {"id": case.id, "questions": questions}
 
 
-def _answer_text(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
+def answer_text(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
     if isinstance(question, NumericQuestion):
         unit = f" {question.answer.unit}" if question.answer.unit else ""
         tolerance = question.answer.tolerance
@@ -79,7 +79,7 @@ def _inputs(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> st
 
 def _explanations(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
     """The worked answer: read directly without JS, and the source of JS feedback text."""
-    parts = [f'<p><strong>Answer:</strong> {_answer_text(question)}</p>']
+    parts = [f'<p><strong>Answer:</strong> {answer_text(question)}</p>']
     if isinstance(question, NumericQuestion):
         parts.append(f'<div class="vignette-explanation" data-explanation="numeric">{to_html(question.explanation)}</div>')
     else:
@@ -162,6 +162,6 @@ def render_case(
         '<div class="vignette-toolbar" hidden><p class="vignette-score" aria-live="polite"></p>'
         f'<button type="button" class="vignette-reset">{reset}</button></div>'
         f"{stages}{render_evidence(case, bib_path, stage_level)}"
-        f'<script type="application/json" class="vignette-data">{_json_for_script(grading_data(case))}</script>'
+        f'<script type="application/json" class="vignette-data">{json_for_script(grading_data(case))}</script>'
         "</section>"
     )

@@ -5,7 +5,8 @@ that works on the static site too."""
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +16,13 @@ from .course import CourseData, load_course
 from .grading import Answer, AnyQuestion, Verdict, format_number, grade
 from .markdown import to_html, to_inline_html
 from .model import Case, NumericQuestion, SingleQuestion
-from .render_html import LETTERS, render_case
+from .render_html import LETTERS, answer_text, render_case
 
 NOT_CHOSEN = -1
 
 
 def _plain(markdown: str) -> str:
     """Option labels in RadioButtons/Checkbox are plain text: drop the Markdown marks."""
-    import re
-    from html import unescape
-
     return unescape(re.sub(r"<[^>]+>", "", to_inline_html(markdown)))
 
 
@@ -34,11 +32,9 @@ def feedback_html(question: AnyQuestion, verdict: Verdict, answer: Answer) -> st
     parts = [f'<p class="vignette-verdict"><strong>{verdict.word}.</strong></p>']
     if isinstance(question, NumericQuestion):
         unit = f" {question.answer.unit}" if question.answer.unit else ""
-        tolerance = question.answer.tolerance
-        spread = f" (accepted within ±{format_number(tolerance)})" if tolerance else ""
         parts.append(
             f"<p>You answered {format_number(float(answer))}{escape(unit)}. "  # type: ignore[arg-type]
-            f"The answer is {format_number(question.answer.value)}{escape(unit)}{spread}.</p>"
+            f"The answer is {answer_text(question)}.</p>"
         )
         parts.append(to_html(question.explanation))
     else:
