@@ -264,3 +264,11 @@ def test_case_text_with_markup_renders_inert(page) -> None:  # type: ignore[no-u
     assert page.locator("main img").count() == 0
     assert page.locator("main a[href^='javascript']").count() == 0
     assert "<script>window.__pwned = 1</script>" in page.inner_text("main .vignette-title")
+
+
+def test_chapter_case_list_shows_progress(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=0)
+    page.goto(f"{page.base_url}/book/what-is-ceh.html")
+    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 5 correct"
+    assert not page.problems.all(), page.problems.all()

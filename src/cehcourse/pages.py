@@ -3,7 +3,7 @@ set, progress page, instructor answer key and objectives map."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html import escape
 
 from .course import CourseData
@@ -29,17 +29,18 @@ def case_links(cases: list[Case], link: CaseLink) -> str:
         return ""
     items = "".join(
         f'<li><a href="{link(case)}">{escape(case.title)}</a>: {escape(case.summary)} '
-        f'<span class="case-progress" data-progress-case="{case.id}"></span></li>'
+        f'(your progress: <span data-progress-case="{case.id}">Not started</span>)</li>'
         for case in cases
     )
-    return f'<ul class="chapter-cases">{items}</ul>'
+    return f'<ul class="chapter-cases">{items}</ul>{_catalogue_json(cases)}'
 
 
-def _catalogue_json(data: CourseData) -> str:
-    """Question ids and content hashes per case, for progress shown outside a case page."""
+def _catalogue_json(cases: Iterable[Case]) -> str:
+    """Question ids and content hashes of *cases*, so vignette.js can show progress
+    outside a case page (it matches saved answers against the current questions)."""
     catalogue = {
         case.id: {"title": case.title, "questions": {q.id: q.content_hash() for _, q in case.questions()}}
-        for case in data.cases.values()
+        for case in cases
     }
     return f'<script type="application/json" id="vignette-catalogue">{json_for_script(catalogue)}</script>'
 
@@ -58,7 +59,7 @@ def case_index(data: CourseData, link: CaseLink) -> str:
         '<div class="table-wrapper"><table class="table case-index"><caption>Every case in the library</caption>'
         '<thead><tr><th scope="col">#</th><th scope="col">Case</th><th scope="col">Chapters</th>'
         '<th scope="col">Questions</th><th scope="col">Time</th><th scope="col">Your progress</th></tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>{_catalogue_json(data)}'
+        f'<tbody>{"".join(rows)}</tbody></table></div>{_catalogue_json(data.cases.values())}'
     )
 
 
@@ -102,7 +103,7 @@ def progress(data: CourseData, link: CaseLink) -> str:
         '<input type="file" id="progress-import-file" class="progress-import" accept="application/json,.json">'
         '<p class="progress-message" role="status" aria-live="polite"></p></div>'
         '<noscript><p>Progress is kept in your browser and needs JavaScript to show.</p></noscript>'
-        f"{_catalogue_json(data)}"
+        f"{_catalogue_json(data.cases.values())}"
     )
 
 
