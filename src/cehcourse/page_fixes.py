@@ -30,10 +30,20 @@ _SIDEBAR_SUMMARY = re.compile(
 # label-content-name-mismatch). The visible text is a good name on its own.
 _TOGGLE_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
 _TAG = re.compile(r"<[^>]+>")
+# A figure's labels are too small to read on a phone. Sphinx already wraps a scaled figure's
+# image in a link to the full-size file (html_scaled_image_link), but nothing says so: say it
+# under the caption.
+_FIGURE = re.compile(
+    r'(<figure\b[^>]*>\s*<a class="reference internal image-reference" href="(?P<href>[^"]+)">.*?)(</figure>)',
+    re.S,
+)
 
 
 def fix_body(body: str) -> str:
     body = _BIBLIOENTRY.sub(r'\1 role="listitem"', body)
+    body = _FIGURE.sub(
+        r'\1<p class="figure-full-size"><a href="\g<href>">Open the figure full size</a></p>\3', body
+    )
     return _TOGGLE_LABEL.sub("<summary>", body)
 
 
@@ -89,5 +99,7 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 
 
 def setup(app: Sphinx) -> None:
+    # The contents button's script, on every page (see _templates/course-menu-button.html).
+    app.add_js_file("course-menu.js", defer="defer")
     # After the theme has added its toctree functions (priority 500 and 501).
     app.connect("html-page-context", _fix_page, priority=900)

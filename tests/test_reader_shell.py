@@ -1,0 +1,162 @@
+"""The reader's shell around the content, as a student meets it on a phone and a desktop:
+the contents menu, search, tables and figures that fit, storage that is blocked, a quiz
+that cannot start, and print."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import PageProblems
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+# Storage blocked by the browser's privacy settings: reading it throws, as Chrome does.
+BLOCK_STORAGE = """
+for (const name of ['localStorage', 'sessionStorage']) {
+  Object.defineProperty(window, name, {configurable: true, get() {
+    throw new DOMException('The operation is insecure.', 'SecurityError');
+  }});
+}
+"""
+
+
+@contextmanager
+def reader(browser: object, base_url: str, init_script: str = "", **options: object) -> Iterator[object]:
+    """A page in a fresh context of the given size that records console and page errors."""
+    context = browser.new_context(**options)  # type: ignore[attr-defined]
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("console", lambda m: m.type == "error" and problems.console_errors.append(m.text))
+    page.on("pageerror", lambda e: problems.page_errors.append(str(e)))
+    page.problems = problems
+    page.base_url = base_url
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_phone_menu_opens_the_contents_and_reaches_the_case_library(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, **PHONE) as page:
+        page.goto(f"{base_url}/book/assessment.html", wait_until="load")
+        assert not page.is_visible("#pst-primary-sidebar"), "on a phone the contents start hidden"
+        page.locator(".course-menu-button").tap()
+        drawer = page.locator("#pst-primary-sidebar-modal")
+        assert drawer.evaluate("d => d.open"), "tapping the menu button opens the contents drawer"
+        library = drawer.get_by_role("link", name="Case library")
+        assert library.is_visible()
+        library.tap()
+        page.wait_for_url(re.compile(r"/book/cases\.html$"))
+        assert page.get_by_role("heading", name="Case library", level=1).is_visible()
+        assert not page.problems.all(), page.problems.all()
+
+
+def test_desktop_menu_hides_and_shows_the_sidebar(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, **DESKTOP) as page:
+        page.goto(f"{base_url}/book/assessment.html", wait_until="load")
+        button = page.locator(".course-menu-button")
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible() and button.get_attribute("aria-expanded") == "true"
+        button.click()
+        page.wait_for_timeout(600)  # the theme's slide-out transition
+        assert not sidebar.is_visible() and button.get_attribute("aria-expanded") == "false"
+        article_left = page.locator(".bd-article").bounding_box()["x"]  # type: ignore[index]
+        assert article_left < 200, "the page text takes the sidebar's room"
+        button.click()
+        page.wait_for_timeout(600)
+        assert sidebar.is_visible() and button.get_attribute("aria-expanded") == "true"
+        assert not page.problems.all(), page.problems.all()
+
+
+def test_desktop_has_no_header_row_holding_only_a_search_box(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, **DESKTOP) as page:
+        page.goto(f"{base_url}/book/what-is-ceh.html", wait_until="load")
+        assert not page.is_visible("#pst-header")
+        # Search stays one click away, also with the sidebar hidden.
+        page.locator(".course-menu-button").click()
+        page.locator(".bd-header-article .search-button").click()
+        assert page.locator("#pst-search-dialog input").is_visible()
+
+
+def test_typed_search_text_is_clear_of_the_magnifier(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, **PHONE) as page:
+        page.goto(f"{base_url}/book/what-is-ceh.html", wait_until="load")
+        page.locator(".bd-header-article .search-button").tap()
+        page.keyboard.type("Wide")
+        gap = page.evaluate(
+            """() => {
+                const form = document.querySelector('#pst-search-dialog form');
+                const icon = form.querySelector('i').getBoundingClientRect();
+                const input = form.querySelector('input');
+                const textStart = input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft);
+                return textStart - icon.right;
+            }"""
+        )
+        assert gap >= 4, f"the first typed letter starts {gap:.1f}px from the icon's edge"
+
+
+def test_case_library_table_fits_a_phone(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, **PHONE) as page:
+        page.goto(f"{base_url}/book/cases.html", wait_until="load")
+        table = page.locator("table.case-index")
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        box = table.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, "the table is cut off"
+        first_row = table.locator("tbody tr").first
+        for cell in ("a", '[data-progress-case]'):
+            assert first_row.locator(cell).is_visible()
+        assert page.locator("table.case-index caption").is_visible()
+
+
+def test_figures_offer_their_full_size_file(browser: object, base_url: str, site: Path) -> None:
+    with reader(browser, base_url, **PHONE) as page:
+        page.goto(f"{base_url}/book/what-is-ceh.html", wait_until="load")
+        link = page.get_by_role("link", name="Open the figure full size")
+        assert link.is_visible()
+        href = link.get_attribute("href") or ""
+        assert href.endswith(".svg") and (site / "book" / href).resolve().is_file()
+
+
+def test_blocked_storage_raises_no_errors_and_the_quiz_still_works(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, init_script=BLOCK_STORAGE, **PHONE) as page:
+        for path in ("index.html", "book/medications.html", "book/progress.html", "book/cases/classic-ceh.html"):
+            page.goto(f"{base_url}/{path}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+        question = page.locator("fieldset.vignette-question").first
+        question.locator("input").first.check()
+        question.locator(".vignette-check").tap()
+        assert question.locator(".vignette-feedback").inner_text().startswith(("Correct.", "Incorrect."))
+        page.locator(".course-menu-button").tap()
+        assert page.locator("#pst-primary-sidebar-modal").evaluate("d => d.open")
+        assert not page.problems.all(), page.problems.all()
+
+
+def test_a_quiz_that_cannot_start_says_so(browser: object, base_url: str, site: Path) -> None:
+    broken = (site / "book" / "cases" / "classic-ceh.html").read_text(encoding="utf-8")
+    broken = broken.replace('class="vignette-data">{', 'class="vignette-data">{not json', 1)
+    assert "{not json" in broken
+    with reader(browser, base_url, **PHONE) as page:
+        page.route("**/book/cases/classic-ceh.html", lambda route: route.fulfill(body=broken, content_type="text/html"))
+        page.goto(f"{base_url}/book/cases/classic-ceh.html", wait_until="load")
+        notice = page.locator(".vignette-broken")
+        assert notice.is_visible()
+        assert "could not start" in notice.inner_text()
+        assert any("could not start" in message for message in page.problems.console_errors), (
+            "the failure reaches the console, where the site gates look"
+        )
+        # The no-JS reading stays: each question's answer is one tap away.
+        page.locator("fieldset.vignette-question details summary").first.tap()
+        assert "Teaching point:" in page.locator("fieldset.vignette-question details").first.inner_text()
+
+
+def test_print_leaves_out_the_collapsed_answer_marker(browser: object, base_url: str) -> None:
+    with reader(browser, base_url, **DESKTOP) as page:
+        page.goto(f"{base_url}/book/assessment.html", wait_until="load")
+        page.emulate_media(media="print")
+        assert page.locator("fieldset.vignette-question").first.is_visible()
+        assert not page.locator("details.vignette-answer summary").first.is_visible()
