@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pybtex.style.template import field, href, join, optional, sentence
 
 PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+DOI_URL = "https://doi.org/{}"
 
 
 class CourseStyle(UnsrtStyle):
@@ -56,19 +58,36 @@ def pmid(path: Path, key: str) -> str | None:
     return str(value) if value else None
 
 
-def format_entries(path: Path, cite_keys: list[str]) -> list[tuple[str, str, str | None]]:
-    """(key, plain-text reference, PubMed URL or None) for each key, in the given order."""
+class _PlainStyle(CourseStyle):
+    """The same references without their web links, which are shown as separate links."""
+
+    def format_web_refs(self, e: Any) -> Any:
+        return join[""]
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    text: str
+    # (label, URL): PubMed first, then the DOI and any web address.
+    links: tuple[tuple[str, str], ...]
+
+
+def format_entries(path: Path, cite_keys: list[str]) -> list[Reference]:
+    """Each key as a plain-text reference with its PubMed and DOI links, in the given order."""
     data = load(path)
-    style = CourseStyle()
     wanted = BibliographyData(entries={key: data.entries[key] for key in cite_keys})
-    formatted = {entry.key: entry for entry in style.format_bibliography(wanted)}
+    formatted = {entry.key: entry for entry in _PlainStyle().format_bibliography(wanted)}
     result = []
     for key in cite_keys:
-        text: Text = formatted[key].text
-        plain = text.render_as("text")
-        # The web links are shown separately, so drop them from the plain text.
-        plain = re.sub(r"\s*PMID: \d+\.?", "", plain)
-        plain = re.sub(r"\s*doi:\S+", "", plain).strip()
-        number = pmid(path, key)
-        result.append((key, plain, PUBMED_URL.format(number) if number else None))
+        fields = data.entries[key].fields
+        links = []
+        if fields.get("pmid"):
+            links.append(("PubMed", PUBMED_URL.format(fields["pmid"])))
+        if fields.get("doi"):
+            links.append(("DOI", DOI_URL.format(fields["doi"])))
+        if fields.get("url"):
+            links.append(("Web page", str(fields["url"])))
+        text = formatted[key].text.render_as("text").strip()
+        result.append(Reference(key, text, tuple(links)))
     return result

@@ -63,3 +63,11 @@ def _grade_numeric(question: NumericQuestion, answer: Answer) -> Verdict:
 def format_number(value: float) -> str:
     """Numbers as a reader writes them: 12 not 12.0, 0.35 not 0.35000000000000003."""
     return f"{value:.10g}"
+
+
+def score_text(right: int, answered: int, total: int) -> str:
+    """The running score a case shows (vignette.js writes the same words)."""
+    count = f"{total} question{'' if total == 1 else 's'}"
+    if answered == 0:
+        return f"Not started: {count}."
+    return f"Score: {right} correct of {answered} answered ({count})."

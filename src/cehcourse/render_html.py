@@ -24,7 +24,8 @@ HINTS = {
 
 def json_for_script(data: object) -> str:
     # "</" would end the <script> element early; \u003c keeps the JSON identical.
-    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+    # allow_nan=False: NaN or Infinity would make the island unparseable JSON.
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
 
 
 def question_count(case: Case) -> int:
@@ -125,13 +126,18 @@ def _stage(stage: Stage, number: int, total: int, level: int) -> str:
     )
 
 
+def case_noun(case: Case) -> str:
+    """What the reader calls this block: a library case, or a chapter's self-check."""
+    return "self-check" if case.role == "chapter-check" else "case"
+
+
 def render_evidence(case: Case, bib_path: Path, level: int) -> str:
     items = []
-    for _key, text, url in bibliography.format_entries(bib_path, case.all_cites()):
-        link = f' <a href="{escape(url)}">PubMed</a>' if url else ""
-        items.append(f"<li>{escape(text)}{link}</li>")
+    for reference in bibliography.format_entries(bib_path, case.all_cites()):
+        links = "".join(f' <a href="{escape(url)}">{label}</a>' for label, url in reference.links)
+        items.append(f"<li>{escape(reference.text)}{links}</li>")
     return (
-        f'<div class="vignette-evidence"><h{level}>Evidence for this case</h{level}>'
+        f'<div class="vignette-evidence"><h{level}>Evidence for this {case_noun(case)}</h{level}>'
         f'<ol>{"".join(items)}</ol></div>'
     )
 
@@ -146,21 +152,21 @@ def render_case(
     stage_level = level + 1 if show_title else level
     stages = "".join(_stage(stage, n, total, stage_level) for n, stage in enumerate(case.stages, 1))
     count = question_count(case)
-    mode = ' data-mode="practice"' if practice else ""
+    noun = "question" if practice else case_noun(case)
+    mode = f' data-noun="{noun}"' + (' data-mode="practice"' if practice else "")
     if show_title:
         opening = (
             f'<section class="vignette" data-vignette="{case.id}" aria-labelledby="vg-{case.id}-title"{mode}>'
             f'<h{level} class="vignette-title" id="vg-{case.id}-title">{escape(case.title)}</h{level}>'
         )
     else:
-        opening = f'<section class="vignette" data-vignette="{case.id}" aria-label="Case: {escape(case.title)}">'
-    reset = "Reset this question" if practice else "Reset this case"
+        opening = f'<section class="vignette" data-vignette="{case.id}" aria-label="Case: {escape(case.title)}"{mode}>'
     return (
         f"{opening}"
         f'<p class="vignette-meta">{case.patient.describe().capitalize()} · '
         f"{count} question{'s' if count != 1 else ''} · about {case.minutes} min</p>"
         '<div class="vignette-toolbar" hidden><p class="vignette-score" aria-live="polite"></p>'
-        f'<button type="button" class="vignette-reset">{reset}</button></div>'
+        f'<button type="button" class="vignette-reset">Reset this {noun}</button></div>'
         f"{stages}{render_evidence(case, bib_path, stage_level)}"
         f'<script type="application/json" class="vignette-data">{json_for_script(grading_data(case))}</script>'
         "</section>"

@@ -13,10 +13,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from .course import CourseData, load_course
-from .grading import Answer, AnyQuestion, Verdict, format_number, grade
+from .grading import Answer, AnyQuestion, Verdict, format_number, grade, score_text
 from .markdown import to_html, to_inline_html
 from .model import Case, NumericQuestion, SingleQuestion
-from .render_html import LETTERS, answer_text, render_case
+from .render_html import LETTERS, answer_text, case_noun, render_case
 
 NOT_CHOSEN = -1
 
@@ -132,7 +132,7 @@ class CaseQuiz(widgets.VBox):
             )
             self.stage_boxes.append(widgets.VBox([header, *views]))
         self.score = widgets.HTML()
-        self.reset_button = widgets.Button(description="Reset this case")
+        self.reset_button = widgets.Button(description=f"Reset this {case_noun(case)}")
         self.reset_button.on_click(lambda _: self.reset())
         title = widgets.HTML(
             f"<h2>{escape(case.title)}</h2><p>{escape(case.patient.describe().capitalize())} · "
@@ -150,9 +150,7 @@ class CaseQuiz(widgets.VBox):
                 open_ = False
         verdicts = [view.verdict for view in self.views.values() if view.verdict is not None]
         right = sum(v.correct for v in verdicts)
-        self.score.value = (
-            f"<strong>Score: {right} correct of {len(verdicts)} answered ({len(self.views)} questions).</strong>"
-        )
+        self.score.value = f"<strong>{score_text(right, len(verdicts), len(self.views))}</strong>"
 
     def visible_stages(self) -> list[str]:
         return [s.id for box, s in zip(self.stage_boxes, self.case.stages) if box.layout.display != "none"]

@@ -112,31 +112,54 @@
     });
   }
 
-  function explanationHtml(fieldset, index) {
-    var item = fieldset.querySelector('li[data-option="' + index + '"] .vignette-explanation');
-    return item ? item.innerHTML : "";
+  /* Feedback is built from DOM nodes: strings from the case data (a unit, a stage title)
+   * go in as text, and explanations are copies of the markup the Python renderer escaped.
+   * Nothing here is parsed as HTML. */
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
 
-  function feedbackHtml(fieldset, q, verdict, answer) {
-    var word = verdict.correct ? "Correct." : "Incorrect.";
-    var parts = ['<p class="vignette-verdict"><strong>' + word + "</strong></p>"];
+  function appendCopies(target, source) {
+    if (source) source.childNodes.forEach(function (child) { target.appendChild(child.cloneNode(true)); });
+    return target;
+  }
+
+  function setChildren(target, children) {
+    while (target.firstChild) target.removeChild(target.firstChild);
+    children.forEach(function (child) { target.appendChild(child); });
+  }
+
+  function optionFeedback(fieldset, index, lead, attribute) {
+    var item = element("li");
+    item.setAttribute(attribute, String(index));
+    item.appendChild(element("strong", "", lead + " " + LETTERS[index] + "."));
+    item.appendChild(document.createTextNode(" "));
+    return appendCopies(item, fieldset.querySelector('li[data-option="' + index + '"] .vignette-explanation'));
+  }
+
+  function feedbackNodes(fieldset, q, verdict, answer) {
+    var verdictLine = element("p", "vignette-verdict");
+    verdictLine.appendChild(element("strong", "", verdict.correct ? "Correct." : "Incorrect."));
+    var parts = [verdictLine];
     if (q.kind === "numeric") {
       var unit = q.unit ? " " + q.unit : "";
-      parts.push("<p>You answered " + formatNumber(answer) + unit + ". The answer is " +
-        formatNumber(q.value) + unit + (q.tolerance ? " (accepted within ±" + formatNumber(q.tolerance) + ")" : "") + ".</p>");
+      parts.push(element("p", "", "You answered " + formatNumber(answer) + unit + ". The answer is " +
+        formatNumber(q.value) + unit + (q.tolerance ? " (accepted within ±" + formatNumber(q.tolerance) + ")" : "") + "."));
       var worked = fieldset.querySelector('[data-explanation="numeric"]');
-      if (worked) parts.push('<div class="vignette-feedback-explanation">' + worked.innerHTML + "</div>");
+      if (worked) parts.push(appendCopies(element("div", "vignette-feedback-explanation"), worked));
     } else {
-      var items = verdict.chosen.map(function (i) {
-        return '<li data-feedback-option="' + i + '"><strong>You chose ' + LETTERS[i] + ".</strong> " + explanationHtml(fieldset, i) + "</li>";
-      }).concat(verdict.missed.map(function (i) {
-        return '<li data-feedback-missed="' + i + '"><strong>You missed ' + LETTERS[i] + ".</strong> " + explanationHtml(fieldset, i) + "</li>";
-      }));
-      parts.push('<ul class="vignette-feedback-list">' + items.join("") + "</ul>");
+      var list = element("ul", "vignette-feedback-list");
+      verdict.chosen.forEach(function (i) { list.appendChild(optionFeedback(fieldset, i, "You chose", "data-feedback-option")); });
+      verdict.missed.forEach(function (i) { list.appendChild(optionFeedback(fieldset, i, "You missed", "data-feedback-missed")); });
+      parts.push(list);
     }
     var teaching = fieldset.querySelector(".vignette-teaching");
-    if (teaching) parts.push('<div class="vignette-feedback-teaching">' + teaching.innerHTML + "</div>");
-    return parts.join("");
+    if (teaching) parts.push(appendCopies(element("div", "vignette-feedback-teaching"), teaching));
+    return parts;
   }
 
   /* ---- one case ---- */
@@ -198,11 +221,11 @@
     var feedback = fieldset.querySelector(".vignette-feedback");
     if (!verdict.answered) {
       feedback.className = "vignette-feedback vignette-feedback-empty";
-      feedback.innerHTML = "<p>" + (q.kind === "numeric" ? "Enter a number first." : "Choose an answer first.") + "</p>";
+      setChildren(feedback, [element("p", "", q.kind === "numeric" ? "Enter a number first." : "Choose an answer first.")]);
       return;
     }
     feedback.className = "vignette-feedback " + (verdict.correct ? "is-correct" : "is-incorrect");
-    feedback.innerHTML = feedbackHtml(fieldset, q, verdict, answer);
+    setChildren(feedback, feedbackNodes(fieldset, q, verdict, answer));
     fieldset.setAttribute("data-verdict", verdict.correct ? "correct" : "incorrect");
     fieldset.querySelector("details.vignette-answer").hidden = false;
     this.answered[qid] = true;
@@ -214,8 +237,8 @@
       writeStore(store);
       var revealed = this.updateStages(true);
       if (revealed) {
-        feedback.insertAdjacentHTML("beforeend", '<p class="vignette-next">The next stage, “' +
-          revealed.querySelector(".vignette-stage-title").textContent + "”, is now shown below.</p>");
+        feedback.appendChild(element("p", "vignette-next", "The next stage, “" +
+          revealed.querySelector(".vignette-stage-title").textContent + "”, is now shown below."));
       }
       this.updateScore();
       refreshProgressCells();
@@ -242,7 +265,9 @@
     var total = Object.keys(this.questions).length;
     var answered = Object.keys(this.answered).length;
     var right = Object.keys(this.correct).filter(function (k) { return this.correct[k]; }, this).length;
-    this.score.textContent = "Score: " + right + " correct of " + answered + " answered (" + total + " question" + (total === 1 ? "" : "s") + ").";
+    var count = total + " question" + (total === 1 ? "" : "s");
+    this.score.textContent = answered === 0 ? "Not started: " + count + "."
+      : "Score: " + right + " correct of " + answered + " answered (" + count + ").";
   };
 
   Vignette.prototype.reset = function () {
@@ -254,7 +279,7 @@
       setAnswer(fieldset, this.questions[qid].kind, null);
       var feedback = fieldset.querySelector(".vignette-feedback");
       feedback.className = "vignette-feedback";
-      feedback.innerHTML = "";
+      setChildren(feedback, []);
       fieldset.removeAttribute("data-verdict");
       fieldset.querySelector("details.vignette-answer").hidden = true;
     }, this);
@@ -264,7 +289,8 @@
     this.correct = {};
     this.updateStages(false);
     this.updateScore();
-    this.score.textContent = (this.practice ? "Question reset. " : "Case reset. ") + this.score.textContent;
+    var noun = this.root.getAttribute("data-noun") || "case";
+    this.score.textContent = noun.charAt(0).toUpperCase() + noun.slice(1) + " reset. " + this.score.textContent;
     refreshProgressCells();
   };
 
@@ -352,7 +378,14 @@
       try {
         new Vignette(root);
       } catch (e) {
-        /* A malformed block leaves its no-JS reading (answers in <details>) in place. */
+        /* Said in the console (the site tests fail on console errors) and on the page; the
+         * block keeps its no-JS reading, answers in each question's <details>. */
+        console.error("cehcourse: the quiz for case '" + root.getAttribute("data-vignette") + "' could not start: " + e);
+        var notice = element("p", "vignette-broken",
+          "This quiz could not start, so your answers cannot be checked or saved here. " +
+          "Each question's answer and explanations are still below it.");
+        notice.setAttribute("role", "alert");
+        root.insertBefore(notice, root.firstChild);
       }
     });
     refreshProgressCells();
