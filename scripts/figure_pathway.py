@@ -2,10 +2,12 @@
 
 Run from the repository root:  .venv/bin/python scripts/figure_pathway.py
 
-The figure summarises the chapter "Putting it together" (book/care-pathway.md): six steps
-from the first visit to specialist care, the review rule between steps (a responder has at
-least 50% fewer headache days), and the red-flag exit at the first visit. Every step is cited
-in the chapter; the figure itself carries no numbers that the chapter does not.
+The figure summarises the chapter "Putting it together" (book/care-pathway.md): step 0
+before any treatment (urgent red flags leave the pathway; orange flags are assessed and
+explained; medication overuse is dealt with first), then six treatment steps from diagnosis to
+specialist care, and the review rule between steps (a responder has at least 50% fewer
+headache days). Every step is cited in the chapter; the figure itself carries no numbers that
+the chapter does not.
 """
 
 from __future__ import annotations
@@ -27,25 +29,28 @@ GOOD = "#009E73"  # green: responder, continue
 INK = "#111111"
 
 STEPS = [
-    ("1  First visit",
-     "Screen for red flags (SNNOOP10). Think of cervical\n"
-     "artery dissection before any neck treatment."),
-    ("2  Diagnosis and shared decision",
+    ("0  Before any treatment",
+     "Urgent red flags (SNNOOP10; dissection; GCA if 50 or over):\n"
+     "leave the pathway. Orange flags (post-traumatic onset,\n"
+     "painkiller overuse): assess and explain. Medication overuse:\n"
+     "withdraw first, then record a new baseline diary."),
+    ("1  Diagnosis and shared decision",
      "Apply ICHD-3 criteria; examine (flexion–rotation test).\n"
      "Start a headache diary; agree goals and the responder target."),
-    ("3  First line: physical therapy",
-     "Mobilisation or manipulation plus deep cervical flexor training;\n"
-     "dry needling may be added to physical therapy."),
-    ("4  Medicines (alongside therapy)",
+    ("2  First line: physical therapy",
+     "Screen first. Mobilisation (no thrust) plus deep cervical flexor\n"
+     "training; dry needling may be added to physical therapy."),
+    ("3  Medicines (alongside therapy)",
      "Pregabalin: one randomised trial. Duloxetine, gabapentin,\n"
      "tricyclics: not studied for cervicogenic headache."),
-    ("5  Controlled diagnostic blocks",
+    ("4  Controlled diagnostic blocks",
      "C1–2 joint; C2–3 joint / third occipital nerve; C3–4.\n"
      "Confirm the source; relief may help the patient do therapy."),
-    ("6  Procedures",
+    ("5  Procedures",
      "Radiofrequency neurotomy, steroid injections, coblation,\n"
-     "occipital nerve block: weak or mixed evidence."),
-    ("7  Specialist care for refractory headache",
+     "occipital nerve block. Evidence weak or mixed;\n"
+     "rare but serious harms."),
+    ("6  Specialist care for refractory headache",
      "Occipital nerve stimulation; surgery only if imaging shows\n"
      "an obvious structural cause."),
 ]
@@ -53,7 +58,7 @@ STEPS = [
 
 # Why a patient moves from one step to the next (one label per arrow).
 TRANSITIONS = [
-    "no red flag",
+    "no urgent red flag; overuse dealt with",
     "diagnosis agreed",
     "not a responder",
     "not a responder",
@@ -84,28 +89,31 @@ def main() -> None:
     plt.rcParams["svg.hashsalt"] = "cehcourse-pathway"  # stable ids between runs
     plt.rcParams["svg.fonttype"] = "none"  # keep text as text: searchable, small, offline
     plt.rcParams["font.family"] = "DejaVu Sans"
-    width, height = 11.4, 14.2
+    width, height = 11.4, 15.1
     fig, ax = plt.subplots(figsize=(width, height))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.axis("off")
 
-    ax.text(width / 2, 13.85, "Stepped care for cervicogenic headache",
+    ax.text(width / 2, height - 0.35, "Stepped care for cervicogenic headache",
             ha="center", va="center", fontsize=18, weight="bold", color=INK)
-    ax.text(width / 2, 13.4, "Move down one step only when the agreed trial of the step above "
+    ax.text(width / 2, height - 0.8, "Move down one step only when the agreed trial of the step above "
             "has not produced a response.", ha="center", va="center", fontsize=12.5, color=INK)
 
-    left, box_w, box_h, gap = 0.1, 7.3, 1.38, 0.45
-    top = 12.9
+    left, box_w, gap = 0.1, 7.3, 0.45
+    top = height - 1.3
     centres = []
-    for number, (title, body) in enumerate(STEPS):
-        y = top - number * (box_h + gap) - box_h
+    y_top = top
+    for title, body in STEPS:
+        box_h = 1.38 + 0.3 * (body.count("\n") - 1)  # room for each extra body line
+        y = y_top - box_h
         box(ax, left, y, box_w, box_h, STEP, "#DCEBF7")
         ax.text(left + 0.15, y + box_h - 0.3, title, ha="left", va="center",
                 fontsize=14, weight="bold", color=INK)
-        ax.text(left + 0.15, y + 0.5, body, ha="left", va="center", fontsize=12, color=INK,
-                linespacing=1.35)
+        ax.text(left + 0.15, y + (box_h - 0.38) / 2, body, ha="left", va="center", fontsize=12,
+                color=INK, linespacing=1.35)
         centres.append((left + box_w / 2, y, y + box_h))
+        y_top = y - gap
 
     # Downward arrows between steps, each labelled with the reason to move on.
     for number in range(len(STEPS) - 1):
@@ -116,17 +124,17 @@ def main() -> None:
         ax.text(x + 0.12, (bottom + next_top) / 2, label, ha="left", va="center",
                 fontsize=11, style="italic", color=INK)
 
-    # Red-flag exit from step 1.
+    # Urgent red-flag exit from step 0.
     x1, y1_bottom, y1_top = centres[0]
     exit_x, exit_w = 7.75, 3.55
-    box(ax, exit_x, y1_bottom, exit_w, box_h, STOP, "#FBE3D6")
-    ax.text(exit_x + exit_w / 2, y1_bottom + box_h / 2,
-            "RED FLAG PRESENT\nLeave this pathway:\nurgent assessment",
+    box(ax, exit_x, y1_bottom, exit_w, y1_top - y1_bottom, STOP, "#FBE3D6")
+    ax.text(exit_x + exit_w / 2, (y1_bottom + y1_top) / 2,
+            "URGENT RED FLAG\nLeave this pathway:\nurgent assessment\n(referral table)",
             ha="center", va="center", fontsize=12, weight="bold", color=INK, linespacing=1.3)
     arrow(ax, (left + box_w + 0.02, (y1_bottom + y1_top) / 2),
           (exit_x - 0.02, (y1_bottom + y1_top) / 2), STOP, style="--")
 
-    # The review rule that applies at steps 3-7.
+    # The review rule that applies at the treatment steps 2-6.
     rule_top = centres[2][2]
     rule_bottom = centres[6][1]
     box(ax, exit_x, rule_bottom, exit_w, rule_top - rule_bottom, GOOD, "#E1F3EC")
@@ -138,7 +146,8 @@ def main() -> None:
         "Not a responder after the\nagreed trial: stop that\n"
         "treatment and move to\nthe next step.\n\n"
         "Adverse effects outweigh\nbenefit: stop.\n\n"
-        "New red flag at any step:\nback to step 1."
+        "Acute medicines overused\nagain: deal with that\nbefore judging the step.\n\n"
+        "New urgent red flag at\nany step: back to step 0."
     )
     ax.text(exit_x + 0.18, rule_top - 0.2, "At every review", ha="left", va="top",
             fontsize=13.5, weight="bold", color=INK)
@@ -150,8 +159,8 @@ def main() -> None:
               (exit_x - 0.02, (bottom + top_y) / 2), GOOD, style=":", width=1.6)
 
     ax.text(left, 0.2,
-            "Blue boxes: steps. Dashed orange arrow: red-flag exit. Dotted green arrows: the review "
-            "rule applies at each treatment step.",
+            "Blue boxes: steps. Dashed orange arrow: urgent red-flag exit. Dotted green arrows: the "
+            "review rule applies at each treatment step.",
             fontsize=11, color=INK, va="center")
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
