@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import bibliography, pages, page_fixes
 from .course import CourseData, cases_dir, load_course
-from .loader import CaseDataError
+from .loader import CaseDataError, DataError
 from .model import Case
 from .render_html import render_case
 
@@ -31,15 +31,33 @@ def course(env: Any) -> CourseData:
     return data
 
 
+def _stop(errors: list[DataError]) -> None:
+    for error in errors:
+        logger.error(str(error))
+    # SystemExit passes through jupyter-book's handler without a traceback.
+    sys.stderr.write(f"Build stopped: {len(errors)} problem(s) in the course data.\n")
+    raise SystemExit(1)
+
+
 def _load_or_stop(app: Sphinx) -> None:
     try:
         app.cehcourse_data = load_course(Path(app.srcdir))  # type: ignore[attr-defined]
     except CaseDataError as exc:
-        for error in exc.errors:
-            logger.error(str(error))
-        # SystemExit passes through jupyter-book's handler without a traceback.
-        sys.stderr.write(f"Build stopped: {len(exc.errors)} problem(s) in the course data.\n")
-        raise SystemExit(1) from None
+        _stop(exc.errors)
+
+
+def _check_case_pages(app: Sphinx, env: Any) -> None:
+    """Every library case needs its page in the contents: the case index, the chapters and
+    the progress page link to it, and those links would otherwise be dead."""
+    root = Path(app.srcdir)
+    missing = [
+        DataError(str(cases_dir(root) / f"{case.id}.yaml"), case.id, None,
+                  f"has no page in the book: add book/cases/{case.id}.md and list it in _toc.yml")
+        for case in course(env).library_cases()
+        if f"book/cases/{case.id}" not in env.found_docs
+    ]
+    if missing:
+        _stop(missing)
 
 
 def _raw(html: str) -> list[nodes.Node]:
@@ -164,6 +182,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     bibliography.register_style()
     app.connect("config-inited", _add_static_dir)
     app.connect("builder-inited", _load_or_stop)
+    app.connect("env-check-consistency", _check_case_pages)
     app.connect("html-page-context", _add_quiz_assets)
     app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)
