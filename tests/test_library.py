@@ -82,3 +82,22 @@ def test_contents_list_cases_in_teaching_order() -> None:
     case_index = next(ch for ch in library_part["chapters"] if ch["file"] == "book/cases")
     listed = [section["file"].removeprefix("book/cases/") for section in case_index["sections"]]
     assert listed == [case.id for case in LIBRARY], "list the cases in _toc.yml in this order"
+
+
+def test_every_learning_objective_is_practised_by_a_case_or_self_check() -> None:
+    tagged = {objective for case in COURSE.cases.values() for objective in case.objectives}
+    declared = {
+        f"{chapter}/{objective.id}"
+        for chapter, entry in COURSE.catalogue.chapters.items()
+        for objective in entry.objectives
+    }
+    assert declared <= tagged, f"objectives no case or self-check practises: {sorted(declared - tagged)}"
+
+
+def test_notebook_quiz_comes_from_todays_data_and_engine(site: Path) -> None:
+    """The play-the-cases page shows show_case()'s stored output; the build re-renders it,
+    so the page holds exactly what the engine makes from the case file now."""
+    from cehcourse.render_html import render_case
+
+    page = (site / "exercises" / "play-the-cases.html").read_text(encoding="utf-8")
+    assert render_case(COURSE.cases["classic-ceh"], COURSE.bib_path) in page

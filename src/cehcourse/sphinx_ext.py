@@ -6,6 +6,7 @@ Bad case data stops the build with one located line per problem, not a traceback
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import bibliography, pages, page_fixes
@@ -64,17 +66,21 @@ def _raw(html: str) -> list[nodes.Node]:
     return [nodes.raw("", html, format="html")]
 
 
+def note_data_dependencies(env: Any) -> None:
+    # A page built from case data is rebuilt when any case file changes ...
+    for path in sorted(cases_dir(Path(env.srcdir)).glob("*.yaml")):
+        env.note_dependency(str(path))
+    env.note_dependency(str(Path(env.srcdir) / "book" / "chapters.yaml"))
+    env.note_dependency(str(Path(env.srcdir) / "references.bib"))
+    # ... and when the engine that renders it changes (an incremental build would
+    # otherwise keep pages made by the old code).
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        env.note_dependency(str(module))
+
+
 class _CourseDirective(SphinxDirective):
     def note_data_dependencies(self) -> None:
-        # A page built from case data is rebuilt when any case file changes.
-        for path in sorted(cases_dir(Path(self.env.srcdir)).glob("*.yaml")):
-            self.env.note_dependency(str(path))
-        self.env.note_dependency(str(Path(self.env.srcdir) / "book" / "chapters.yaml"))
-        self.env.note_dependency(str(Path(self.env.srcdir) / "references.bib"))
-        # ... and when the engine that renders it changes (an incremental build would
-        # otherwise keep pages made by the old code).
-        for module in sorted(Path(__file__).parent.glob("*.py")):
-            self.env.note_dependency(str(module))
+        note_data_dependencies(self.env)
 
     def relative_uri(self, docname: str) -> str:
         return self.env.app.builder.get_relative_uri(self.env.docname, docname)
@@ -157,6 +163,31 @@ class ObjectivesMapDirective(_GeneratedSection):
         return pages.objectives_map(data, self.relative_uri)
 
 
+# A quiz shown by show_case() in a notebook arrives as the cell's stored output: the HTML
+# the engine made when the notebook last ran, kept in the execution cache.
+_STORED_QUIZ = re.compile(r'^\s*<section class="vignette" data-vignette="(?P<id>[a-z0-9-]+)"')
+
+
+class RefreshStoredQuizzes(SphinxTransform):
+    """Re-render each quiz found in a notebook's stored output from today's case data and
+    engine, so an engine or data change reaches notebook pages as it reaches MyST pages."""
+
+    default_priority = 900
+
+    def apply(self, **kwargs: Any) -> None:
+        data: CourseData | None = getattr(self.app, "cehcourse_data", None)
+        if data is None:
+            return
+        for node in list(self.document.findall(nodes.raw)):
+            match = _STORED_QUIZ.match(node.astext()) if "html" in node.get("format", "") else None
+            if match is None or match["id"] not in data.cases:
+                continue
+            note_data_dependencies(self.env)
+            fresh = nodes.raw("", render_case(data.cases[match["id"]], data.bib_path), format="html")
+            fresh["classes"] = node.get("classes", [])
+            node.replace_self(fresh)
+
+
 def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Quiz JS and CSS only on pages that hold a quiz (also notebook outputs)."""
     body = context.get("body", "")
@@ -183,6 +214,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_static_dir)
     app.connect("builder-inited", _load_or_stop)
     app.connect("env-check-consistency", _check_case_pages)
+    app.add_transform(RefreshStoredQuizzes)
     app.connect("html-page-context", _add_quiz_assets)
     app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)
