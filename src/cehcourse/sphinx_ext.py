@@ -176,7 +176,8 @@ class RefreshStoredQuizzes(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         data: CourseData | None = getattr(self.app, "cehcourse_data", None)
-        if data is None:
+        # Only notebook pages hold stored output; MyST pages place quizzes by directive.
+        if data is None or Path(self.env.doc2path(self.env.docname)).suffix != ".ipynb":
             return
         for node in list(self.document.findall(nodes.raw)):
             match = _STORED_QUIZ.match(node.astext()) if "html" in node.get("format", "") else None
