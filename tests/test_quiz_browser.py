@@ -29,6 +29,13 @@ def answer_first_question(page, option: int = 0) -> None:  # type: ignore[no-unt
     page.click(f"{Q1} .vignette-check")
 
 
+def finish_first_stage(page, option: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Answer both presentation questions (the flag screen correctly): stage 2 opens."""
+    answer_first_question(page, option)
+    page.check("#vg-classic-flag-screen-1")
+    page.click("#vg-classic-flag-screen .vignette-check")
+
+
 def stage_visible(page, stage: str) -> bool:  # type: ignore[no-untyped-def]
     return page.is_visible(f'[data-stage="{stage}"]')
 
@@ -36,16 +43,21 @@ def stage_visible(page, stage: str) -> bool:  # type: ignore[no-untyped-def]
 def test_answering_gives_feedback_in_words_and_unfolds_the_case(page) -> None:  # type: ignore[no-untyped-def]
     open_case(page)
     assert stage_visible(page, "presentation") and not stage_visible(page, "examination")
+    assert page.inner_text(".vignette-score") == "Not started: 6 questions."
     assert not page.is_visible(f"{Q1} details.vignette-answer"), "answers stay hidden until the student answers"
     answer_first_question(page, option=1)
     feedback = page.inner_text(f"{Q1} .vignette-feedback")
     assert feedback.startswith("Incorrect.")
     assert "You chose B." in feedback and "Teaching point:" in feedback
-    assert "The next stage, “Stage 2 of 3: Examination”, is now shown below." in feedback
     assert page.get_attribute(f"{Q1} .vignette-feedback", "role") == "status"
-    assert stage_visible(page, "examination") and not stage_visible(page, "management")
     assert page.is_visible(f"{Q1} details.vignette-answer")
-    assert page.inner_text(".vignette-score") == "Score: 0 correct of 1 answered (5 questions)."
+    assert page.inner_text(".vignette-score") == "Score: 0 correct of 1 answered (6 questions)."
+    assert not stage_visible(page, "examination"), "stage 2 waits for every stage-1 question"
+    page.check("#vg-classic-flag-screen-1")
+    page.click("#vg-classic-flag-screen .vignette-check")
+    feedback = page.inner_text("#vg-classic-flag-screen .vignette-feedback")
+    assert "The next stage, “Stage 2 of 3: Examination”, is now shown below." in feedback
+    assert stage_visible(page, "examination") and not stage_visible(page, "management")
     assert not page.problems.all()
 
 
@@ -58,13 +70,13 @@ def test_unanswered_check_asks_for_an_answer(page) -> None:  # type: ignore[no-u
 
 def test_answers_are_restored_after_reload(page) -> None:  # type: ignore[no-untyped-def]
     open_case(page)
-    answer_first_question(page, option=0)
+    finish_first_stage(page, option=0)
     page.reload()
     page.wait_for_selector(".vignette-toolbar:not([hidden])")
     assert page.is_checked(f"{Q1}-0")
     assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
     assert stage_visible(page, "examination")
-    assert page.inner_text(".vignette-score") == "Score: 1 correct of 1 answered (5 questions)."
+    assert page.inner_text(".vignette-score") == "Score: 2 correct of 2 answered (6 questions)."
 
 
 def test_an_edited_question_starts_fresh(page) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +134,7 @@ def test_blocked_storage_never_breaks_the_quiz_or_logs(page) -> None:  # type: i
         "Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('blocked', 'SecurityError'); }});"
     )
     open_case(page)
-    answer_first_question(page, option=0)
+    finish_first_stage(page, option=0)
     assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
     assert stage_visible(page, "examination")
     assert errors == []
@@ -144,7 +156,7 @@ def test_progress_export_import_round_trip(page, tmp_path: Path) -> None:  # typ
     answer_first_question(page, option=0)
     page.goto(f"{page.base_url}/book/progress.html")
     cell = '[data-progress-case="classic-ceh"]'
-    assert page.inner_text(cell) == "In progress: 1 of 5 correct"
+    assert page.inner_text(cell) == "In progress: 1 of 6 correct"
     with page.expect_download() as download_info:
         page.click(".progress-export")
     exported = tmp_path / "progress.json"
@@ -157,7 +169,7 @@ def test_progress_export_import_round_trip(page, tmp_path: Path) -> None:  # typ
     assert page.inner_text(cell) == "Not started"
     page.set_input_files(".progress-import", str(exported))
     page.wait_for_function("() => document.querySelector('.progress-message').textContent.startsWith('Imported')")
-    assert page.inner_text(cell) == "In progress: 1 of 5 correct"
+    assert page.inner_text(cell) == "In progress: 1 of 6 correct"
     open_case(page)
     assert page.is_checked(f"{Q1}-0")
     assert not page.problems.all(), page.problems.all()
@@ -187,7 +199,7 @@ def test_case_index_shows_progress(page) -> None:  # type: ignore[no-untyped-def
     open_case(page)
     answer_first_question(page, option=1)
     page.goto(f"{page.base_url}/book/cases.html")
-    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 0 of 5 correct"
+    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 0 of 6 correct"
 
 
 def test_without_javascript_questions_read_with_answers_in_details(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -203,7 +215,23 @@ def test_without_javascript_questions_read_with_answers_in_details(browser, base
     context.close()
 
 
+def tab_to(page, target: str, within: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the element with id *target* has focus, or, with *within*, until the
+    Check button of the question with that id has it."""
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        here = page.evaluate(
+            "() => [document.activeElement.id, document.activeElement.className,"
+            " (document.activeElement.closest('fieldset') || {}).id || '']"
+        )
+        if (not within and here[0] == target) or (within and here[1] == "vignette-check" and here[2] == within):
+            return
+    raise AssertionError(f"Tab never reached {target or 'the Check button of ' + within}")
+
+
 def test_keyboard_only_path(page) -> None:  # type: ignore[no-untyped-def]
+    """The whole case, played with the keyboard alone: arrows choose, Space ticks, Tab
+    moves on, Enter or Space on the Check button checks, Enter in a number field checks."""
     open_case(page)
     page.focus(f"{Q1}-0")
     page.keyboard.press("ArrowDown")  # moves the radio selection to B
@@ -213,20 +241,38 @@ def test_keyboard_only_path(page) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("Enter")
     assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Incorrect.")
     assert page.evaluate("() => document.activeElement.className") == "vignette-check", "focus stays on the button"
-    # The new stage is reachable by Tab from there.
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.id") == "vg-classic-frt-reading-0":
-            break
-    else:
-        raise AssertionError("Tab never reached the next stage's first option")
+    # The next question of the stage: an arrow key chooses, Space on the button checks.
+    tab_to(page, "vg-classic-flag-screen-0")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("#vg-classic-flag-screen-1")
+    tab_to(page, "", within="vg-classic-flag-screen")
     page.keyboard.press("Space")
+    assert page.inner_text("#vg-classic-flag-screen .vignette-feedback").startswith("Correct.")
+    # The stage that opened is reachable by Tab; Space picks the focused radio button.
+    tab_to(page, "vg-classic-frt-reading-0")
+    page.keyboard.press("Space")
+    assert page.is_checked("#vg-classic-frt-reading-0")
+    tab_to(page, "", within="vg-classic-frt-reading")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#vg-classic-frt-reading .vignette-feedback").startswith("Correct.")
+    # Checkboxes tick with Space.
+    for option in (0, 1):
+        tab_to(page, f"vg-classic-ichd-criteria-{option}")
+        page.keyboard.press("Space")
+    assert page.is_checked("#vg-classic-ichd-criteria-0") and page.is_checked("#vg-classic-ichd-criteria-1")
+    tab_to(page, "", within="vg-classic-ichd-criteria")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#vg-classic-ichd-criteria .vignette-feedback").startswith("Correct.")
+    tab_to(page, "vg-classic-first-line-0")
+    page.keyboard.press("Space")
+    tab_to(page, "", within="vg-classic-first-line")
+    page.keyboard.press("Enter")
     # A numeric answer submitted with Enter.
-    page.evaluate("() => document.querySelectorAll('.vignette-stage').forEach(s => s.hidden = false)")
-    page.focus("#vg-classic-diary-responder-value")
+    tab_to(page, "vg-classic-diary-responder-value")
     page.keyboard.type("6")
     page.keyboard.press("Enter")
     assert page.inner_text("#vg-classic-diary-responder .vignette-feedback").startswith("Correct.")
+    assert page.inner_text(".vignette-score") == "Score: 5 correct of 6 answered (6 questions)."
 
 
 def test_no_accessibility_violations_with_feedback_showing(page) -> None:  # type: ignore[no-untyped-def]
@@ -270,5 +316,5 @@ def test_chapter_case_list_shows_progress(page) -> None:  # type: ignore[no-unty
     open_case(page)
     answer_first_question(page, option=0)
     page.goto(f"{page.base_url}/book/what-is-ceh.html")
-    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 5 correct"
+    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 6 correct"
     assert not page.problems.all(), page.problems.all()

@@ -25,10 +25,14 @@ def test_check_answer_gives_feedback_and_reveals_the_next_stage() -> None:
     view.check.click()
     assert "Incorrect." in view.feedback.value
     assert "You chose B." in view.feedback.value
-    assert "Age and sex describe who tends to be seen" in view.feedback.value
+    assert "Partly right. Side-locked pain is part of the study group" in view.feedback.value
     assert "Teaching point:" in view.feedback.value
+    assert "Score: 0 correct of 1 answered (6 questions)." in q.score.value
+    # The next stage waits until every question of this one is answered.
+    assert q.visible_stages() == ["presentation"]
+    q.views["classic-flag-screen"].choice.value = 1
+    q.views["classic-flag-screen"].check.click()
     assert q.visible_stages() == ["presentation", "examination"]
-    assert "Score: 0 correct of 1 answered (5 questions)." in q.score.value
 
 
 def test_multiple_answer_names_missed_options() -> None:
@@ -54,6 +58,8 @@ def test_stages_unfold_and_score_counts() -> None:
     q = quiz()
     q.views["classic-first-feature"].choice.value = 0
     q.views["classic-first-feature"].check.click()
+    q.views["classic-flag-screen"].choice.value = 1
+    q.views["classic-flag-screen"].check.click()
     q.views["classic-frt-reading"].choice.value = 0
     q.views["classic-frt-reading"].check.click()
     assert q.visible_stages() == ["presentation", "examination"]
@@ -61,7 +67,7 @@ def test_stages_unfold_and_score_counts() -> None:
     q.views["classic-ichd-criteria"].boxes[1].value = True
     q.views["classic-ichd-criteria"].check.click()
     assert q.visible_stages() == ["presentation", "examination", "management"]
-    assert "Score: 3 correct of 3 answered (5 questions)." in q.score.value
+    assert "Score: 4 correct of 4 answered (6 questions)." in q.score.value
 
 
 def test_reset_clears_answers_feedback_and_stages() -> None:
@@ -72,7 +78,7 @@ def test_reset_clears_answers_feedback_and_stages() -> None:
     q.reset_button.click()
     assert view.choice.value is None and view.feedback.value == ""
     assert q.visible_stages() == ["presentation"]
-    assert "Score: 0 correct of 0 answered" in q.score.value
+    assert "Not started: 6 questions." in q.score.value
 
 
 def test_mime_bundle_carries_the_static_quiz_for_the_book() -> None:
