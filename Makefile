@@ -34,8 +34,9 @@ browser-deps:
 	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils)
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
 
+# Tests that need no built book and no browser (they run on a clean checkout).
 unit: setup
-	$(BIN)/pytest tests -m "not browser"
+	$(BIN)/pytest tests -m "not site"
 
 # Notebooks run in their own pytest process: nbclient's event loop hangs beside the
 # Playwright session that the browser tests keep open.

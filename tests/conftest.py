@@ -31,13 +31,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: needs the built site and Debian's chromium")
+# Markers (registered in pyproject.toml) follow from the fixtures a test asks for, so a new
+# test cannot forget them: `make unit` runs `-m "not site"` and needs no build.
+SITE_FIXTURES = {"site", "base_url", "page", "browser"}
+BROWSER_FIXTURES = {"page", "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SITE_FIXTURES:
+            item.add_marker(pytest.mark.site)
+        if fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
 
 

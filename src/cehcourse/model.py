@@ -1,7 +1,10 @@
 """The data model of a case vignette: one YAML file per case, validated here.
 
 Unknown keys are errors (``extra="forbid"``) so that a typo in a case file is
-caught at build time instead of silently dropping content.
+caught at build time instead of silently dropping content. Types are strict: a
+boolean is ``true``/``false`` (not ``"yes"`` or ``1``), a number is written as a
+number (not ``"6"``), and numbers are finite (no ``.nan``/``.inf``). Text and lists
+have generous upper bounds, so a runaway value is an error instead of a huge page.
 """
 
 from __future__ import annotations
@@ -10,28 +13,48 @@ import hashlib
 import json
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
-# Markdown text; raw HTML is not rendered (see markdown.py).
-Text = Annotated[str, Field(min_length=1)]
+# Markdown text; raw HTML is not rendered (see markdown.py). The maxima are several
+# times the longest text in today's cases: room to write, but a bound.
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=1500)]
+LongText = Annotated[str, Field(min_length=1, max_length=3000)]
+Narrative = Annotated[str, Field(min_length=1, max_length=8000)]
+BibKey = Annotated[str, Field(min_length=1, max_length=100)]
+ObjectiveRef = Annotated[str, Field(min_length=3, max_length=130)]
+
+# A library case (role: case) unfolds: at least this many stages and questions.
+MIN_LIBRARY_STAGES = 3
+MIN_LIBRARY_QUESTIONS = 4
+# A numeric answer's tolerance is at most this share of |value| (and at most
+# ZERO_ANSWER_TOLERANCE when the answer is 0): a wider one accepts almost anything.
+MAX_TOLERANCE_SHARE = 0.5
+ZERO_ANSWER_TOLERANCE = 1.0
+
+
+def _number(value: float) -> str:
+    return f"{value:.10g}"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, strict=True, allow_inf_nan=False
+    )
 
 
 class Option(Strict):
     text: Text
     correct: bool = False
-    explanation: Text
+    explanation: LongText
 
 
 class _QuestionBase(Strict):
     id: Slug
     stem: Text
     teaching_point: Text
-    cites: list[str] = []
+    cites: list[BibKey] = Field(default=[], max_length=20)
 
     def content_hash(self) -> str:
         """Changes whenever the question's content changes, so stored answers reset."""
@@ -67,14 +90,29 @@ class MultipleQuestion(_QuestionBase):
 class NumericAnswer(Strict):
     value: float
     tolerance: float = Field(ge=0)
-    unit: str = ""
+    unit: str = Field(default="", max_length=40)
+
+    @field_validator("tolerance")
+    @classmethod
+    def _reasonable_tolerance(cls, tolerance: float, info: ValidationInfo) -> float:
+        value = info.data.get("value")
+        if value is None:  # value itself is invalid: reported on its own
+            return tolerance
+        limit = abs(value) * MAX_TOLERANCE_SHARE if value else ZERO_ANSWER_TOLERANCE
+        if tolerance > limit:
+            rule = f"at most half of it ({_number(limit)})" if value else f"at most {_number(limit)}"
+            raise ValueError(
+                f"tolerance {_number(tolerance)} is too wide for the answer {_number(value)}: "
+                f"{rule}, or almost any answer is accepted"
+            )
+        return tolerance
 
 
 class NumericQuestion(_QuestionBase):
     kind: Literal["numeric"]
     answer: NumericAnswer
     # Shown after any attempt: how the number is worked out.
-    explanation: Text
+    explanation: LongText
 
 
 Question = Annotated[
@@ -84,9 +122,9 @@ Question = Annotated[
 
 class Stage(Strict):
     id: Slug
-    title: Text
-    narrative: Text
-    questions: list[Question] = Field(min_length=1)
+    title: Title
+    narrative: Narrative
+    questions: list[Question] = Field(min_length=1, max_length=12)
 
 
 class Patient(Strict):
@@ -100,17 +138,34 @@ class Patient(Strict):
 
 class Case(Strict):
     id: Slug
-    title: Text
+    title: Title
     summary: Text
     # "case" belongs to the case library; "chapter-check" is a chapter's own self-check.
     role: Literal["case", "chapter-check"] = "case"
     patient: Patient
     minutes: int = Field(ge=1, le=120)
-    chapters: list[Slug] = Field(min_length=1)
+    chapters: list[Slug] = Field(min_length=1, max_length=10)
     # Learning objectives as "<chapter>/<objective-id>", defined in book/chapters.yaml.
-    objectives: list[str] = Field(min_length=1)
-    cites: list[str] = Field(min_length=1)
-    stages: list[Stage] = Field(min_length=1)
+    objectives: list[ObjectiveRef] = Field(min_length=1, max_length=20)
+    cites: list[BibKey] = Field(min_length=1, max_length=40)
+    stages: list[Stage] = Field(min_length=1, max_length=12)
+
+    @field_validator("stages")
+    @classmethod
+    def _library_case_unfolds(cls, stages: list[Stage], info: ValidationInfo) -> list[Stage]:
+        """A library case unfolds over several stages and questions; a chapter's
+        self-check (role: chapter-check) may be shorter."""
+        if info.data.get("role") != "case":
+            return stages
+        questions = sum(len(stage.questions) for stage in stages)
+        problems = []
+        if len(stages) < MIN_LIBRARY_STAGES:
+            problems.append(f"at least {MIN_LIBRARY_STAGES} stages (found {len(stages)})")
+        if questions < MIN_LIBRARY_QUESTIONS:
+            problems.append(f"at least {MIN_LIBRARY_QUESTIONS} questions (found {questions})")
+        if problems:
+            raise ValueError(f"a library case (role: case) needs {' and '.join(problems)}")
+        return stages
 
     @field_validator("objectives")
     @classmethod
@@ -137,9 +192,9 @@ class Objective(Strict):
 
 
 class Chapter(Strict):
-    title: Text
+    title: Title
     reading_minutes: int = Field(ge=1, le=180)
-    objectives: list[Objective] = Field(min_length=3, max_length=6)
+    objectives: list[Objective] = Field(min_length=3, max_length=8)
 
 
 class ChapterCatalogue(Strict):
