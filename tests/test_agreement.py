@@ -5,7 +5,6 @@ is graded by Python and by the built page in Chromium, and the verdicts and feed
 from __future__ import annotations
 
 import html
-import itertools
 import re
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest
 
 from cehcourse.course import load_course
 from cehcourse.grading import Answer, AnyQuestion, grade, score_text
-from cehcourse.model import MultipleQuestion, NumericQuestion, SingleQuestion
+from cehcourse.kinds import kind_of
+from cehcourse.model import MultipleQuestion, NumericQuestion, OrderingQuestion, SingleQuestion
 from cehcourse.widget import feedback_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,21 +21,9 @@ COURSE = load_course(ROOT)
 
 
 def answer_sets(question: AnyQuestion) -> list[Answer]:
-    if isinstance(question, SingleQuestion):
-        return list(range(len(question.options)))
-    if isinstance(question, MultipleQuestion):
-        indices = range(len(question.options))
-        if len(question.options) <= 5:
-            sizes = range(1, len(question.options) + 1)  # every non-empty subset
-        else:
-            sizes = [1, 2, len(question.options)]
-        combos = {frozenset(c) for size in sizes for c in itertools.combinations(indices, size)}
-        combos.add(frozenset(i for i, o in enumerate(question.options) if o.correct))
-        return sorted(combos, key=lambda s: (len(s), sorted(s)))
-    assert isinstance(question, NumericQuestion)
-    value, tolerance = question.answer.value, question.answer.tolerance
-    step = max(1.0, abs(value)) * 0.01
-    return [round(v, 6) for v in (value, value + tolerance, value - tolerance, value + tolerance + step, value - tolerance - step, value * 2 + 1)]
+    """Each kind's own sample answers: for choices every option (and subsets), for numbers
+    values at and around the tolerance, for orderings the right one and wrong ones."""
+    return kind_of(question).sample_answers(question)
 
 
 def squash(markup: str) -> str:
@@ -92,6 +80,11 @@ ANSWER_IN_PAGE = """([caseId, qid, kind, answer]) => {
     const input = use(fieldset.querySelector('input[type=number]'), 'the number box');
     input.value = String(answer);
     input.dispatchEvent(new Event('input', {bubbles: true}));
+  } else if (kind === 'ordering') {
+    fieldset.querySelectorAll('select[data-item]').forEach((select, item) => {
+      use(select, 'the step menu of item ' + item).value = String(answer[item]);
+      select.dispatchEvent(new Event('change', {bubbles: true}));
+    });
   } else {
     fieldset.querySelectorAll('input').forEach(input => {
       const wanted = answer.includes(Number(input.value));
@@ -115,6 +108,9 @@ def answer_like_a_reader(page, question: AnyQuestion, answer: Answer) -> None:  
     base = f"#vg-{question.id}"
     if isinstance(question, NumericQuestion):
         page.locator(f"{base}-value").fill(str(answer), timeout=ACTION_TIMEOUT)
+    elif isinstance(question, OrderingQuestion):
+        for shown, step in enumerate(answer):  # type: ignore[arg-type]
+            page.locator(f"{base}-{shown}").select_option(str(step), timeout=ACTION_TIMEOUT)
     else:
         chosen = {answer} if isinstance(answer, int) else set(answer)  # type: ignore[arg-type]
         for index in range(len(question.options)):
@@ -158,7 +154,12 @@ def test_python_and_page_grade_alike(page, site: Path, case_id: str) -> None:  #
                 answer_like_a_reader(page, question, answer)
                 got = page.evaluate(READ_QUESTION, [case_id, question.id])
             else:
-                js_answer = sorted(answer) if isinstance(answer, frozenset) else ([answer] if isinstance(question, SingleQuestion) else answer)
+                js_answer = (
+                    sorted(answer) if isinstance(answer, frozenset)
+                    else [answer] if isinstance(question, SingleQuestion)
+                    else list(answer) if isinstance(answer, tuple)
+                    else answer
+                )
                 got = page.evaluate(ANSWER_IN_PAGE, [case_id, question.id, question.kind, js_answer])
             problems: list[str] = got.get("problems", [])
             newly_answered = question.id not in answered

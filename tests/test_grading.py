@@ -8,7 +8,7 @@ import pytest
 
 from cehcourse.course import load_course
 from cehcourse.grading import grade
-from cehcourse.model import MultipleQuestion, NumericQuestion, SingleQuestion
+from cehcourse.model import MultipleQuestion, NumericQuestion, OrderingQuestion, SingleQuestion
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = load_course(ROOT).cases["classic-ceh"]
@@ -70,3 +70,34 @@ def test_content_hash_changes_with_content() -> None:
     edited = SINGLE.model_copy(update={"stem": SINGLE.stem + " (edited)"})
     assert edited.content_hash() != SINGLE.content_hash()
     assert SINGLE.content_hash() == SINGLE.model_copy().content_hash()
+
+
+def ordering_question(count: int = 4, qid: str = "order-demo") -> OrderingQuestion:
+    items = [{"text": f"Step {n} text", "explanation": f"Why step {n}."} for n in range(1, count + 1)]
+    return OrderingQuestion.model_validate(
+        {"id": qid, "kind": "ordering", "stem": "Order them.", "teaching_point": "A point.", "items": items}
+    )
+
+
+@pytest.mark.parametrize("qid", ["order-demo", "a", "b", "chk-path-order", "x-y-z"])
+def test_ordering_is_shown_shuffled_never_in_the_right_order(qid: str) -> None:
+    question = ordering_question(qid=qid)
+    order = question.display_order()
+    assert sorted(order) == [0, 1, 2, 3] and order != [0, 1, 2, 3]
+    assert question.steps() == [index + 1 for index in order]
+    assert question.display_order() == order, "the same order every time, in every renderer"
+
+
+def test_ordering_grades_each_item_and_names_the_misplaced() -> None:
+    question = ordering_question()
+    steps = tuple(question.steps())
+    right = grade(question, steps)
+    assert right.answered and right.correct and right.missed == []
+    swapped = (steps[1], steps[0], *steps[2:])
+    wrong = grade(question, swapped)
+    assert wrong.answered and not wrong.correct and wrong.missed == [0, 1]
+
+
+@pytest.mark.parametrize("answer", [None, (1, 2, 3), (1, 1, 2, 3), (0, 1, 2, 3), (1, 2, 3, 5), frozenset({1, 2, 3, 4})])
+def test_an_incomplete_or_repeated_ordering_is_not_graded(answer: object) -> None:
+    assert not grade(ordering_question(), answer).answered  # type: ignore[arg-type]

@@ -112,15 +112,14 @@ def test_static_quiz_shows_case_text_as_text(page: Any, field: str) -> None:
 
 
 def answer_widget(view: QuestionView, answer: Answer) -> None:
+    controls = view.inputs.widgets
     if isinstance(view.question, NumericQuestion):
-        assert view.number is not None
-        view.number.value = str(answer)
+        controls[0].value = str(answer)
     elif isinstance(view.question, SingleQuestion):
-        assert view.choice is not None
-        view.choice.value = answer
+        controls[0].value = answer
     else:
         assert isinstance(view.question, MultipleQuestion) and isinstance(answer, frozenset)
-        for index, box in enumerate(view.boxes):
+        for index, box in enumerate(controls[1:]):
             box.value = index in answer
     view.grade_current()
 
@@ -156,9 +155,9 @@ def test_live_quiz_shows_case_text_as_text(page: Any, field: str) -> None:
     # Option text is a RadioButtons label, a plain-text property, not HTML.
     assert_inert(page, field, shown=field != "option text")
     if field == "option text":
-        assert any("<img src=x" in label for label, _ in quiz.views["h-single"].choice.options)  # type: ignore[union-attr]
+        assert any("<img src=x" in label for label, _ in quiz.views["h-single"].inputs.widgets[0].options)
     # Labels that are not HTML widgets (the numeric unit, checkbox options) must stay text.
     for view in quiz.views.values():
-        for control in [view.number, *view.boxes]:
-            if control is not None:
+        for control in view.inputs.widgets:
+            if hasattr(control, "description_allow_html"):
                 assert control.description_allow_html is False

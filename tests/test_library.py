@@ -101,3 +101,11 @@ def test_notebook_quiz_comes_from_todays_data_and_engine(site: Path) -> None:
 
     page = (site / "exercises" / "play-the-cases.html").read_text(encoding="utf-8")
     assert render_case(COURSE.cases["classic-ceh"], COURSE.bib_path) in page
+
+
+def test_every_question_kind_is_used_by_at_least_two_cases() -> None:
+    from cehcourse.model import KIND_NAMES
+
+    for kind in KIND_NAMES:
+        users = [case.id for case in COURSE.cases.values() if any(q.kind == kind for _, q in case.questions())]
+        assert len(users) >= 2, f"kind {kind!r} is used by {users}"

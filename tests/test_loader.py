@@ -148,7 +148,7 @@ CASES = {
     ),
     "bad kind": (
         mutated(lambda d: first_question(d).update(kind="essay")),
-        ["stages[0].questions[0]: kind must be one of 'single', 'multiple', 'numeric' (got 'essay')"],
+        ["stages[0].questions[0]: kind must be one of 'single', 'multiple', 'numeric', 'ordering' (got 'essay')"],
     ),
     "single with two correct": (
         mutated(lambda d: [o.update(correct=True) for o in first_question(d)["options"][:2]]),

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .model import Case, ChapterCatalogue
+from .model import KIND_NAMES, Case, ChapterCatalogue
 
 
 @dataclass(frozen=True)
@@ -234,12 +234,15 @@ def _short_repr(value: Any, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
+_KINDS_LISTED = ", ".join(f"'{name}'" for name in KIND_NAMES)
+
+
 def _field_path(loc: Iterable[int | str]) -> str:
     path = ""
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in ("single", "multiple", "numeric"):
+        elif part in KIND_NAMES:
             continue  # the discriminator tag pydantic adds to union paths
         else:
             path += f".{_clip(part)}" if path else _clip(part)
@@ -253,9 +256,9 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_invalid":
-        return f"kind must be one of 'single', 'multiple', 'numeric' (got {_short_repr(error['ctx']['tag'])})"
+        return f"kind must be one of {_KINDS_LISTED} (got {_short_repr(error['ctx']['tag'])})"
     if kind == "union_tag_not_found":
-        return "question needs a 'kind': 'single', 'multiple' or 'numeric'"
+        return f"question needs a 'kind': one of {_KINDS_LISTED}"
     if kind == "finite_number":
         return "must be a finite number (not .nan or .inf)"
     message = str(error["msg"]).removeprefix("Value error, ")

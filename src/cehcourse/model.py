@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -115,9 +115,40 @@ class NumericQuestion(_QuestionBase):
     explanation: LongText
 
 
+class OrderItem(Strict):
+    text: Text
+    # Why this step comes where it does; shown when a student puts it elsewhere.
+    explanation: LongText
+
+
+class OrderingQuestion(_QuestionBase):
+    kind: Literal["ordering"]
+    # Written in the right order; every renderer shows them in display_order().
+    items: list[OrderItem] = Field(min_length=3, max_length=8)
+
+    def display_order(self) -> list[int]:
+        """The items' order on screen: a fixed shuffle made from the question id, so the
+        book, the notebook and print agree, and never the right order itself."""
+        def key(index: int) -> str:
+            return hashlib.sha256(f"{self.id}:{index}".encode()).hexdigest()
+
+        order = sorted(range(len(self.items)), key=key)
+        return order[1:] + order[:1] if order == sorted(order) else order
+
+    def steps(self) -> list[int]:
+        """For each item as shown, its step number (1 = first)."""
+        return [index + 1 for index in self.display_order()]
+
+
+# Every question kind: a new kind is a model class here, its module in kinds/, its entry
+# in static/vignette.js, and a paragraph in AUTHORING.md.
+AnyQuestion = SingleQuestion | MultipleQuestion | NumericQuestion | OrderingQuestion
 Question = Annotated[
-    Union[SingleQuestion, MultipleQuestion, NumericQuestion], Field(discriminator="kind")
+    Union[SingleQuestion, MultipleQuestion, NumericQuestion, OrderingQuestion], Field(discriminator="kind")
 ]
+KIND_NAMES: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(AnyQuestion)
+)
 
 
 class Stage(Strict):
@@ -175,7 +206,7 @@ class Case(Strict):
                 raise ValueError(f"objective {item!r} should look like 'chapter/objective-id'")
         return value
 
-    def questions(self) -> list[tuple[Stage, SingleQuestion | MultipleQuestion | NumericQuestion]]:
+    def questions(self) -> list[tuple[Stage, AnyQuestion]]:
         return [(stage, question) for stage in self.stages for question in stage.questions]
 
     def all_cites(self) -> list[str]:

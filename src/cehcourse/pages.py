@@ -9,7 +9,7 @@ from html import escape
 from .course import CourseData
 from .markdown import to_inline_html
 from .model import Case, Chapter, Stage
-from .render_html import LETTERS, answer_text, json_for_script, question_count, render_case
+from .render_html import json_for_script, question_count, render_case, worked_answer
 
 CaseLink = Callable[[Case], str]
 
@@ -118,18 +118,8 @@ def answer_key(data: CourseData) -> str:
         for stage, question in case.questions():
             parts.append(
                 f'<div class="answer-key-question"><h3>{escape(stage.title)}: {to_inline_html(question.stem)}</h3>'
-                f"<p><strong>Answer:</strong> {answer_text(question)}</p>"
+                f"{worked_answer(question)}</div>"
             )
-            if question.kind == "numeric":
-                parts.append(f"<p>{to_inline_html(question.explanation)}</p>")
-            else:
-                items = "".join(
-                    f"<li><strong>{LETTERS[i]}. {to_inline_html(o.text)}</strong>"
-                    f" ({'correct' if o.correct else 'incorrect'}): {to_inline_html(o.explanation)}</li>"
-                    for i, o in enumerate(question.options)
-                )
-                parts.append(f"<ul>{items}</ul>")
-            parts.append(f"<p><strong>Teaching point:</strong> {to_inline_html(question.teaching_point)}</p></div>")
         parts.append("</section>")
     return "".join(parts)
 

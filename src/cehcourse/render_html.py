@@ -10,16 +10,11 @@ from html import escape
 from pathlib import Path
 
 from . import bibliography
-from .grading import correct_options, format_number
+from .kinds import LETTERS, kind_of
 from .markdown import to_html, to_inline_html
-from .model import Case, MultipleQuestion, NumericQuestion, SingleQuestion, Stage
+from .model import AnyQuestion, Case, Stage
 
-LETTERS = "ABCDEFGH"
-HINTS = {
-    "single": "Choose one answer.",
-    "multiple": "Select all that apply.",
-    "numeric": "Enter a number.",
-}
+__all__ = ["LETTERS", "answer_text", "case_noun", "render_case", "render_question", "worked_answer"]
 
 
 def json_for_script(data: object) -> str:
@@ -34,84 +29,41 @@ def question_count(case: Case) -> int:
 
 def grading_data(case: Case) -> dict[str, object]:
     """What vignette.js needs to grade; explanations are read from the rendered markup."""
-    questions: dict[str, object] = {}
-    for _, question in case.questions():
-        entry: dict[str, object] = {"kind": question.kind, "hash": question.content_hash()}
-        if isinstance(question, NumericQuestion):
-            entry["value"] = question.answer.value
-            entry["tolerance"] = question.answer.tolerance
-            entry["unit"] = question.answer.unit
-        else:
-            entry["correct"] = correct_options(question)
-        questions[question.id] = entry
+    questions: dict[str, object] = {
+        question.id: {"kind": question.kind, "hash": question.content_hash(), **kind_of(question).grading_data(question)}
+        for _, question in case.questions()
+    }
     return {"id": case.id, "questions": questions}
 
 
-def answer_text(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
-    if isinstance(question, NumericQuestion):
-        unit = f" {question.answer.unit}" if question.answer.unit else ""
-        tolerance = question.answer.tolerance
-        spread = f" (accepted within ±{format_number(tolerance)})" if tolerance else ""
-        return f"{format_number(question.answer.value)}{escape(unit)}{spread}"
-    return ", ".join(LETTERS[i] for i in correct_options(question))
+def answer_text(question: AnyQuestion) -> str:
+    return kind_of(question).answer_text(question)
 
 
-def _inputs(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
-    base = f"vg-{question.id}"
-    if isinstance(question, NumericQuestion):
-        unit = question.answer.unit
-        label = f"Your answer{f' ({escape(unit)})' if unit else ''}"
-        return (
-            f'<div class="vignette-numeric"><label for="{base}-value">{label}</label> '
-            f'<input type="number" step="any" inputmode="decimal" id="{base}-value" name="{base}">'
-            "</div>"
-        )
-    kind = "radio" if isinstance(question, SingleQuestion) else "checkbox"
-    rows = []
-    for index, option in enumerate(question.options):
-        rows.append(
-            f'<div class="vignette-option"><input type="{kind}" id="{base}-{index}" '
-            f'name="{base}" value="{index}"><label for="{base}-{index}">'
-            f'<span class="vignette-letter">{LETTERS[index]}.</span> {to_inline_html(option.text)}'
-            "</label></div>"
-        )
-    return f'<div class="vignette-options">{"".join(rows)}</div>'
-
-
-def _explanations(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
-    """The worked answer: read directly without JS, and the source of JS feedback text."""
-    parts = [f'<p><strong>Answer:</strong> {answer_text(question)}</p>']
-    if isinstance(question, NumericQuestion):
-        parts.append(f'<div class="vignette-explanation" data-explanation="numeric">{to_html(question.explanation)}</div>')
-    else:
-        items = []
-        for index, option in enumerate(question.options):
-            verdict = "Correct option" if option.correct else "Incorrect option"
-            items.append(
-                f'<li data-option="{index}"><span class="vignette-option-head">'
-                f"<strong>{LETTERS[index]}. {to_inline_html(option.text)}</strong> ({verdict})</span>"
-                f'<span class="vignette-explanation">{to_inline_html(option.explanation)}</span></li>'
-            )
-        parts.append(f'<ul class="vignette-explanations">{"".join(items)}</ul>')
-    parts.append(
+def worked_answer(question: AnyQuestion) -> str:
+    """The answer, every explanation and the teaching point: the static quiz's "Answer and
+    explanations" (where vignette.js reads its feedback) and the instructor's answer key."""
+    kind = kind_of(question)
+    return (
+        f"<p><strong>Answer:</strong> {kind.answer_text(question)}</p>"
+        f"{kind.explanations_html(question)}"
         f'<div class="vignette-teaching"><strong>Teaching point:</strong> '
         f"{to_inline_html(question.teaching_point)}</div>"
     )
-    return "".join(parts)
 
 
-def render_question(question: SingleQuestion | MultipleQuestion | NumericQuestion) -> str:
-    hint = HINTS[question.kind]
+def render_question(question: AnyQuestion) -> str:
+    kind = kind_of(question)
     return (
         f'<fieldset class="vignette-question" id="vg-{question.id}" data-question="{question.id}" '
         f'data-kind="{question.kind}" data-hash="{question.content_hash()}">'
         f"<legend>{to_inline_html(question.stem)}</legend>"
-        f'<p class="vignette-hint">{hint}</p>'
-        f"{_inputs(question)}"
+        f'<p class="vignette-hint">{kind.hint}</p>'
+        f"{kind.inputs_html(question, f'vg-{question.id}')}"
         '<button type="button" class="vignette-check" hidden>Check answer</button>'
         '<div class="vignette-feedback" role="status" aria-live="polite"></div>'
         '<details class="vignette-answer"><summary>Answer and explanations</summary>'
-        f"{_explanations(question)}</details>"
+        f"{worked_answer(question)}</details>"
         "</fieldset>"
     )
 

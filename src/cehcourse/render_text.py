@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .grading import correct_options, format_number
-from .model import Case, NumericQuestion
-from .render_html import LETTERS
+from .kinds import kind_of
+from .model import Case
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -24,25 +23,7 @@ def render_case_text(case: Case, answers: bool = False) -> str:
         for question in stage.questions:
             question_number += 1
             lines.append(_wrap(f"Q{question_number}. {question.stem}"))
-            if isinstance(question, NumericQuestion):
-                unit = f" ({question.answer.unit})" if question.answer.unit else ""
-                lines.append(f"    Answer{unit}: ________")
-                if answers:
-                    tolerance = question.answer.tolerance
-                    spread = f" (within ±{format_number(tolerance)})" if tolerance else ""
-                    lines.append(f"    ANSWER: {format_number(question.answer.value)}{unit}{spread}")
-                    lines.append(_wrap(question.explanation, "    "))
-            else:
-                right = correct_options(question)
-                hint = "Choose one." if question.kind == "single" else "Select all that apply."
-                lines.append(f"    {hint}")
-                for index, option in enumerate(question.options):
-                    lines.append(_wrap(f"{LETTERS[index]}. {option.text}", "    "))
-                    if answers:
-                        verdict = "correct" if index in right else "incorrect"
-                        lines.append(_wrap(f"({verdict}) {option.explanation}", "        "))
-                if answers:
-                    lines.append(f"    ANSWER: {', '.join(LETTERS[i] for i in right)}")
+            lines += [_wrap(text, indent) for indent, text in kind_of(question).text_lines(question, answers)]
             if answers:
                 lines.append(_wrap(f"Teaching point: {question.teaching_point}", "    "))
             lines.append("")

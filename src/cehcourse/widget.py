@@ -5,113 +5,60 @@ that works on the static site too."""
 
 from __future__ import annotations
 
-import re
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
 from .course import CourseData, load_course
-from .grading import Answer, AnyQuestion, Verdict, format_number, grade, score_text
+from .grading import Answer, AnyQuestion, Verdict, grade, score_text
+from .kinds import kind_of
 from .markdown import to_html, to_inline_html
-from .model import Case, NumericQuestion, SingleQuestion
-from .render_html import LETTERS, answer_text, case_noun, render_case
-
-NOT_CHOSEN = -1
-
-
-def _plain(markdown: str) -> str:
-    """Option labels in RadioButtons/Checkbox are plain text: drop the Markdown marks."""
-    return unescape(re.sub(r"<[^>]+>", "", to_inline_html(markdown)))
+from .model import Case
+from .render_html import case_noun, render_case
 
 
 def feedback_html(question: AnyQuestion, verdict: Verdict, answer: Answer) -> str:
-    """The same feedback the static quiz shows: verdict in words, the explanation of each
-    chosen (and missed) option, or the worked number, then the teaching point."""
-    parts = [f'<p class="vignette-verdict"><strong>{verdict.word}.</strong></p>']
-    if isinstance(question, NumericQuestion):
-        unit = f" {question.answer.unit}" if question.answer.unit else ""
-        parts.append(
-            f"<p>You answered {format_number(float(answer))}{escape(unit)}. "  # type: ignore[arg-type]
-            f"The answer is {answer_text(question)}.</p>"
-        )
-        parts.append(to_html(question.explanation))
-    else:
-        items = [
-            f"<li><strong>You chose {LETTERS[i]}.</strong> {to_inline_html(question.options[i].explanation)}</li>"
-            for i in verdict.chosen
-        ] + [
-            f"<li><strong>You missed {LETTERS[i]}.</strong> {to_inline_html(question.options[i].explanation)}</li>"
-            for i in verdict.missed
-        ]
-        parts.append(f"<ul>{''.join(items)}</ul>")
-    parts.append(f"<p><strong>Teaching point:</strong> {to_inline_html(question.teaching_point)}</p>")
-    return "".join(parts)
+    """The same feedback the static quiz shows: the verdict in words, what the question's
+    kind says about the answer (kinds/), then the teaching point."""
+    return (
+        f'<p class="vignette-verdict"><strong>{verdict.word}.</strong></p>'
+        f"{kind_of(question).feedback_html(question, verdict, answer)}"
+        f"<p><strong>Teaching point:</strong> {to_inline_html(question.teaching_point)}</p>"
+    )
 
 
 class QuestionView(widgets.VBox):
-    """One question: inputs, a Check answer button and a feedback area."""
+    """One question: its kind's controls, a Check answer button and a feedback area."""
 
     def __init__(self, question: AnyQuestion, on_checked: Any):
         self.question = question
         self._on_checked = on_checked
-        self.choice: widgets.RadioButtons | None = None
-        self.boxes: list[widgets.Checkbox] = []
-        self.number: widgets.Text | None = None
+        self.kind = kind_of(question)
+        self.inputs = self.kind.live_inputs(question)
         stem = widgets.HTML(f"<strong>{to_inline_html(question.stem)}</strong>")
-        if isinstance(question, NumericQuestion):
-            unit = f" ({question.answer.unit})" if question.answer.unit else ""
-            self.number = widgets.Text(placeholder="a number", description=f"Answer{unit}")
-            inputs: list[widgets.Widget] = [self.number]
-        elif isinstance(question, SingleQuestion):
-            self.choice = widgets.RadioButtons(
-                options=[(f"{LETTERS[i]}. {_plain(o.text)}", i) for i, o in enumerate(question.options)],
-                value=None,
-                layout=widgets.Layout(width="auto"),
-            )
-            inputs = [self.choice]
-        else:
-            self.boxes = [
-                widgets.Checkbox(value=False, description=f"{LETTERS[i]}. {_plain(o.text)}", indent=False,
-                                 layout=widgets.Layout(width="auto"))
-                for i, o in enumerate(question.options)
-            ]
-            inputs = [widgets.HTML("<em>Select all that apply.</em>"), *self.boxes]
         self.check = widgets.Button(description="Check answer", button_style="primary")
         self.check.on_click(lambda _: self.grade_current())
         self.feedback = widgets.HTML("")
         self.verdict: Verdict | None = None
-        super().__init__([stem, *inputs, self.check, self.feedback])
+        super().__init__([stem, *self.inputs.widgets, self.check, self.feedback])
 
     def current_answer(self) -> Answer:
-        if self.number is not None:
-            try:
-                return float(self.number.value.strip())
-            except ValueError:
-                return None
-        if self.choice is not None:
-            return None if self.choice.value is None else int(self.choice.value)
-        return frozenset(i for i, box in enumerate(self.boxes) if box.value)
+        return self.inputs.read()
 
     def grade_current(self) -> None:
         answer = self.current_answer()
         verdict = grade(self.question, answer)
         if not verdict.answered:
-            kind = "Enter a number first." if self.number is not None else "Choose an answer first."
-            self.feedback.value = f"<p>{kind}</p>"
+            self.feedback.value = f"<p>{self.kind.empty}</p>"
             return
         self.verdict = verdict
         self.feedback.value = feedback_html(self.question, verdict, answer)
         self._on_checked()
 
     def clear(self) -> None:
-        if self.number is not None:
-            self.number.value = ""
-        if self.choice is not None:
-            self.choice.value = None
-        for box in self.boxes:
-            box.value = False
+        self.inputs.clear()
         self.feedback.value = ""
         self.verdict = None
 

@@ -65,56 +65,15 @@
     return entry && entry.h === hash ? entry : null;
   }
 
-  /* ---- grading (same rules as grading.py) ---- */
-
-  function grade(q, answer) {
-    if (q.kind === "numeric") {
-      if (typeof answer !== "number" || !isFinite(answer)) return { answered: false };
-      return { answered: true, correct: Math.abs(answer - q.value) <= q.tolerance, chosen: [], missed: [] };
-    }
-    if (!answer || !answer.length) return { answered: false };
-    var chosen = answer.slice().sort(function (a, b) { return a - b; });
-    if (q.kind === "single") {
-      return { answered: true, correct: q.correct.indexOf(chosen[0]) !== -1, chosen: chosen, missed: [] };
-    }
-    var missed = q.correct.filter(function (i) { return chosen.indexOf(i) === -1; });
-    var extra = chosen.filter(function (i) { return q.correct.indexOf(i) === -1; });
-    return { answered: true, correct: missed.length === 0 && extra.length === 0, chosen: chosen, missed: missed };
-  }
-
-  /* ---- one question ---- */
+  /* ---- helpers for feedback: built from DOM nodes ----
+   * Strings from the case data (a unit, a stage title) go in as text, and explanations are
+   * copies of the markup the Python renderer escaped. Nothing here is parsed as HTML. */
 
   var LETTERS = "ABCDEFGH";
 
   function formatNumber(value) {
     return String(Number(value.toPrecision(10)));
   }
-
-  function readAnswer(fieldset, kind) {
-    if (kind === "numeric") {
-      var text = fieldset.querySelector("input[type=number]").value.trim();
-      return text === "" ? null : Number(text);
-    }
-    var chosen = [];
-    fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
-      if (input.checked) chosen.push(Number(input.value));
-    });
-    return chosen;
-  }
-
-  function setAnswer(fieldset, kind, answer) {
-    if (kind === "numeric") {
-      fieldset.querySelector("input[type=number]").value = answer === null ? "" : String(answer);
-      return;
-    }
-    fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
-      input.checked = Array.isArray(answer) && answer.indexOf(Number(input.value)) !== -1;
-    });
-  }
-
-  /* Feedback is built from DOM nodes: strings from the case data (a unit, a stage title)
-   * go in as text, and explanations are copies of the markup the Python renderer escaped.
-   * Nothing here is parsed as HTML. */
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -133,30 +92,141 @@
     children.forEach(function (child) { target.appendChild(child); });
   }
 
+  /* One feedback line about option (or item) `index`, with that option's explanation. */
   function optionFeedback(fieldset, index, lead, attribute) {
     var item = element("li");
     item.setAttribute(attribute, String(index));
-    item.appendChild(element("strong", "", lead + " " + LETTERS[index] + "."));
+    item.appendChild(element("strong", "", lead));
     item.appendChild(document.createTextNode(" "));
     return appendCopies(item, fieldset.querySelector('li[data-option="' + index + '"] .vignette-explanation'));
   }
 
+  /* ---- question kinds: one entry per kind, the same rules as src/cehcourse/grading.py ----
+   * read(fieldset)                -> the answer in the inputs
+   * restore(fieldset, answer)     -> put a saved answer (or null) back into the inputs
+   * grade(q, answer)              -> {answered, correct, chosen, missed}
+   * details(fieldset, q, verdict, answer) -> feedback nodes after the verdict
+   * empty                         -> what to say when nothing is answered */
+  var KINDS = {};
+
+  function checkedOptions(fieldset) {
+    var chosen = [];
+    fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+      if (input.checked) chosen.push(Number(input.value));
+    });
+    return chosen;
+  }
+
+  function choiceKind(gradeChosen) {
+    return {
+      read: checkedOptions,
+      restore: function (fieldset, answer) {
+        fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+          input.checked = Array.isArray(answer) && answer.indexOf(Number(input.value)) !== -1;
+        });
+      },
+      grade: function (q, answer) {
+        if (!Array.isArray(answer) || !answer.length) return { answered: false };
+        return gradeChosen(q, answer.slice().sort(function (a, b) { return a - b; }));
+      },
+      details: function (fieldset, q, verdict) {
+        var list = element("ul", "vignette-feedback-list");
+        verdict.chosen.forEach(function (i) {
+          list.appendChild(optionFeedback(fieldset, i, "You chose " + LETTERS[i] + ".", "data-feedback-option"));
+        });
+        verdict.missed.forEach(function (i) {
+          list.appendChild(optionFeedback(fieldset, i, "You missed " + LETTERS[i] + ".", "data-feedback-missed"));
+        });
+        return [list];
+      },
+      empty: "Choose an answer first."
+    };
+  }
+
+  KINDS.single = choiceKind(function (q, chosen) {
+    return { answered: true, correct: q.correct.indexOf(chosen[0]) !== -1, chosen: chosen, missed: [] };
+  });
+
+  KINDS.multiple = choiceKind(function (q, chosen) {
+    var missed = q.correct.filter(function (i) { return chosen.indexOf(i) === -1; });
+    var extra = chosen.filter(function (i) { return q.correct.indexOf(i) === -1; });
+    return { answered: true, correct: missed.length === 0 && extra.length === 0, chosen: chosen, missed: missed };
+  });
+
+  KINDS.numeric = {
+    read: function (fieldset) {
+      var text = fieldset.querySelector("input[type=number]").value.trim();
+      return text === "" ? null : Number(text);
+    },
+    restore: function (fieldset, answer) {
+      fieldset.querySelector("input[type=number]").value = answer === null ? "" : String(answer);
+    },
+    grade: function (q, answer) {
+      if (typeof answer !== "number" || !isFinite(answer)) return { answered: false };
+      return { answered: true, correct: Math.abs(answer - q.value) <= q.tolerance, chosen: [], missed: [] };
+    },
+    details: function (fieldset, q, verdict, answer) {
+      var unit = q.unit ? " " + q.unit : "";
+      var parts = [element("p", "", "You answered " + formatNumber(answer) + unit + ". The answer is " +
+        formatNumber(q.value) + unit + (q.tolerance ? " (accepted within ±" + formatNumber(q.tolerance) + ")" : "") + ".")];
+      var worked = fieldset.querySelector('[data-explanation="numeric"]');
+      if (worked) parts.push(appendCopies(element("div", "vignette-feedback-explanation"), worked));
+      return parts;
+    },
+    empty: "Enter a number first."
+  };
+
+  /* Ordering: the answer is the step number the student gave each item, in the order the
+   * items are shown; it is graded only when every item has its own step. */
+  function lettersInOrder(steps) {
+    return steps.map(function (step, item) { return [step, item]; })
+      .sort(function (a, b) { return a[0] - b[0]; })
+      .map(function (pair) { return LETTERS[pair[1]]; }).join(", ");
+  }
+
+  KINDS.ordering = {
+    read: function (fieldset) {
+      return Array.prototype.map.call(fieldset.querySelectorAll("select[data-item]"), function (select) {
+        return select.value === "" ? 0 : Number(select.value);
+      });
+    },
+    restore: function (fieldset, answer) {
+      fieldset.querySelectorAll("select[data-item]").forEach(function (select, item) {
+        select.value = Array.isArray(answer) && answer[item] ? String(answer[item]) : "";
+      });
+    },
+    grade: function (q, answer) {
+      var n = q.steps.length;
+      var complete = Array.isArray(answer) && answer.length === n && answer.every(function (step, i) {
+        return step >= 1 && step <= n && answer.indexOf(step) === i;
+      });
+      if (!complete) return { answered: false };
+      var misplaced = [];
+      answer.forEach(function (step, item) { if (step !== q.steps[item]) misplaced.push(item); });
+      return { answered: true, correct: misplaced.length === 0, chosen: [], missed: misplaced };
+    },
+    details: function (fieldset, q, verdict, answer) {
+      var parts = [
+        element("p", "", "Your order: " + lettersInOrder(answer) + "."),
+        element("p", "", "The right order: " + lettersInOrder(q.steps) + ".")
+      ];
+      if (verdict.missed.length) {
+        var list = element("ul", "vignette-feedback-list");
+        verdict.missed.forEach(function (item) {
+          list.appendChild(optionFeedback(fieldset, item, "You put " + LETTERS[item] + " at step " + answer[item] +
+            "; it is step " + q.steps[item] + ".", "data-feedback-missed"));
+        });
+        parts.push(list);
+      }
+      return parts;
+    },
+    empty: "Give every step its own number first."
+  };
+
   function feedbackNodes(fieldset, q, verdict, answer) {
     var verdictLine = element("p", "vignette-verdict");
     verdictLine.appendChild(element("strong", "", verdict.correct ? "Correct." : "Incorrect."));
-    var parts = [verdictLine];
-    if (q.kind === "numeric") {
-      var unit = q.unit ? " " + q.unit : "";
-      parts.push(element("p", "", "You answered " + formatNumber(answer) + unit + ". The answer is " +
-        formatNumber(q.value) + unit + (q.tolerance ? " (accepted within ±" + formatNumber(q.tolerance) + ")" : "") + "."));
-      var worked = fieldset.querySelector('[data-explanation="numeric"]');
-      if (worked) parts.push(appendCopies(element("div", "vignette-feedback-explanation"), worked));
-    } else {
-      var list = element("ul", "vignette-feedback-list");
-      verdict.chosen.forEach(function (i) { list.appendChild(optionFeedback(fieldset, i, "You chose", "data-feedback-option")); });
-      verdict.missed.forEach(function (i) { list.appendChild(optionFeedback(fieldset, i, "You missed", "data-feedback-missed")); });
-      parts.push(list);
-    }
+    var parts = [verdictLine].concat(KINDS[q.kind].details(fieldset, q, verdict, answer));
     var teaching = fieldset.querySelector(".vignette-teaching");
     if (teaching) parts.push(appendCopies(element("div", "vignette-feedback-teaching"), teaching));
     return parts;
@@ -169,6 +239,9 @@
     this.id = root.getAttribute("data-vignette");
     this.practice = root.getAttribute("data-mode") === "practice";
     var data = JSON.parse(root.querySelector("script.vignette-data").textContent);
+    for (var qid in data.questions) {
+      if (!KINDS[data.questions[qid].kind]) throw new Error("question " + qid + " has an unknown kind");
+    }
     this.questions = data.questions;
     this.stages = Array.prototype.slice.call(root.querySelectorAll(".vignette-stage"));
     this.score = root.querySelector(".vignette-score");
@@ -204,7 +277,7 @@
       }
       var saved = savedAnswer(self.id, qid, fieldset.getAttribute("data-hash"));
       if (saved) {
-        setAnswer(fieldset, self.questions[qid].kind, saved.a);
+        KINDS[self.questions[qid].kind].restore(fieldset, saved.a);
         self.check(fieldset, false);
       }
     });
@@ -216,12 +289,13 @@
   Vignette.prototype.check = function (fieldset, save) {
     var qid = fieldset.getAttribute("data-question");
     var q = this.questions[qid];
-    var answer = readAnswer(fieldset, q.kind);
-    var verdict = grade(q, answer);
+    var kind = KINDS[q.kind];
+    var answer = kind.read(fieldset);
+    var verdict = kind.grade(q, answer);
     var feedback = fieldset.querySelector(".vignette-feedback");
     if (!verdict.answered) {
       feedback.className = "vignette-feedback vignette-feedback-empty";
-      setChildren(feedback, [element("p", "", q.kind === "numeric" ? "Enter a number first." : "Choose an answer first.")]);
+      setChildren(feedback, [element("p", "", kind.empty)]);
       return;
     }
     feedback.className = "vignette-feedback " + (verdict.correct ? "is-correct" : "is-incorrect");
@@ -276,7 +350,7 @@
     this.fieldsets().forEach(function (fieldset) {
       var qid = fieldset.getAttribute("data-question");
       delete saved[qid];
-      setAnswer(fieldset, this.questions[qid].kind, null);
+      KINDS[this.questions[qid].kind].restore(fieldset, null);
       var feedback = fieldset.querySelector(".vignette-feedback");
       feedback.className = "vignette-feedback";
       setChildren(feedback, []);
@@ -391,6 +465,9 @@
     refreshProgressCells();
     setupProgressTools();
   }
+
+  /* The registry, for tests that set answers as the quiz itself restores them. */
+  window.cehcourse = { kinds: KINDS };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
