@@ -117,5 +117,16 @@ def option_label(index: int, markdown: str) -> str:
     return f'<span class="vignette-letter">{LETTERS[index]}.</span> {to_inline_html(markdown)}'
 
 
+def explanation_list(entries: list[tuple[int, str, str]]) -> str:
+    """The worked answer's list: (shown index, head as safe HTML, explanation as Markdown)
+    per entry. vignette.js copies an entry's explanation by its data-option."""
+    items = "".join(
+        f'<li data-option="{shown}"><span class="vignette-option-head">{head}</span>'
+        f'<span class="vignette-explanation">{to_inline_html(explanation)}</span></li>'
+        for shown, head, explanation in entries
+    )
+    return f'<ul class="vignette-explanations">{items}</ul>'
+
+
 # Importing the modules registers the kinds.
 from . import choice, numeric, ordering  # noqa: E402,F401

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from ..markdown import to_inline_html
 from ..model import MultipleQuestion, SingleQuestion
-from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, option_label, register
+from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, explanation_list, option_label, register
 
 Choice = SingleQuestion | MultipleQuestion
 
@@ -47,15 +47,11 @@ class _ChoiceKind(QuestionKind[Choice]):
         return f'<div class="vignette-options">{"".join(rows)}</div>'
 
     def explanations_html(self, question: Choice) -> str:
-        items = []
-        for index, option in enumerate(question.options):
-            verdict = "Correct option" if option.correct else "Incorrect option"
-            items.append(
-                f'<li data-option="{index}"><span class="vignette-option-head">'
-                f"<strong>{LETTERS[index]}. {to_inline_html(option.text)}</strong> ({verdict})</span>"
-                f'<span class="vignette-explanation">{to_inline_html(option.explanation)}</span></li>'
-            )
-        return f'<ul class="vignette-explanations">{"".join(items)}</ul>'
+        return explanation_list([
+            (index, f"<strong>{LETTERS[index]}. {to_inline_html(option.text)}</strong> "
+                    f"({'Correct option' if option.correct else 'Incorrect option'})", option.explanation)
+            for index, option in enumerate(question.options)
+        ])
 
     def feedback_html(self, question: Choice, verdict: Verdict, answer: Answer) -> str:
         items = [

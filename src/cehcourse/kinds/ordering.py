@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from ..markdown import to_inline_html
 from ..model import OrderingQuestion
-from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, option_label, register
+from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, explanation_list, option_label, register
 
 
 def letters_in_order(steps: tuple[int, ...] | list[int]) -> str:
@@ -56,15 +56,11 @@ class OrderingKind(QuestionKind[OrderingQuestion]):
 
     def explanations_html(self, question: OrderingQuestion) -> str:
         shown_at = {item: shown for shown, item in enumerate(question.display_order())}
-        items = []
-        for item, entry in enumerate(question.items):
-            shown = shown_at[item]
-            items.append(
-                f'<li data-option="{shown}"><span class="vignette-option-head">'
-                f"<strong>Step {item + 1}: {LETTERS[shown]}. {to_inline_html(entry.text)}</strong></span>"
-                f'<span class="vignette-explanation">{to_inline_html(entry.explanation)}</span></li>'
-            )
-        return f'<ul class="vignette-explanations">{"".join(items)}</ul>'
+        return explanation_list([
+            (shown_at[item], f"<strong>Step {item + 1}: {LETTERS[shown_at[item]]}. {to_inline_html(entry.text)}</strong>",
+             entry.explanation)
+            for item, entry in enumerate(question.items)
+        ])
 
     def feedback_html(self, question: OrderingQuestion, verdict: Verdict, answer: Answer) -> str:
         assert isinstance(answer, tuple)
