@@ -23,9 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cehcourse.localsite import serve
 
 ROOT = Path(__file__).resolve().parent.parent
+# The loopback server lives with the tests, which use it most.
+sys.path.insert(0, str(ROOT / "tests"))
+from localsite import serve  # noqa: E402
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 QUIZ_ASSETS = [ROOT / "src" / "cehcourse" / "static" / "vignette.js", ROOT / "src" / "cehcourse" / "static" / "vignette.css"]

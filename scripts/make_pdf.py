@@ -17,11 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cehcourse.localsite import serve
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The loopback server lives with the tests, which use it most.
+sys.path.insert(0, str(ROOT / "tests"))
+from localsite import serve  # noqa: E402
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"]
 CHAPTERS_CAPTION = "Chapters"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cehcourse.localsite import serve
+from localsite import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 # COURSE_SITE points the tests at another build (default: the repo's _build/html).

@@ -1,4 +1,4 @@
-"""Serve a built site on loopback, for the browser tests, the benchmark and PDF printing."""
+"""Serve a built site on loopback, for the browser tests (and the benchmark and PDF printing)."""
 
 from __future__ import annotations
 

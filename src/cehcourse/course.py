@@ -11,14 +11,37 @@ from .model import Case, ChapterCatalogue
 
 
 @dataclass(frozen=True)
+class CoursePaths:
+    """Where the data lives, relative to the course root. The Sphinx extension reads these
+    from the config values cehcourse_cases, cehcourse_chapters and cehcourse_bibliography."""
+
+    cases: str = "book/cases"
+    chapters: str = "book/chapters.yaml"
+    bibliography: str = "references.bib"
+
+    def case_page(self, case_id: str) -> str:
+        """The docname of a library case's own page: <cases folder>/<id>."""
+        return f"{self.cases.strip('/')}/{case_id}"
+
+
+@dataclass(frozen=True)
 class CourseData:
     root: Path
     catalogue: ChapterCatalogue
     cases: dict[str, Case]
+    paths: CoursePaths = CoursePaths()
 
     @property
     def bib_path(self) -> Path:
-        return self.root / "references.bib"
+        return self.root / self.paths.bibliography
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / self.paths.cases
+
+    @property
+    def chapters_file(self) -> Path:
+        return self.root / self.paths.chapters
 
     def library_cases(self) -> list[Case]:
         """Cases of the case library (not chapter self-checks), in teaching order: by the
@@ -31,17 +54,13 @@ class CourseData:
         return [case for case in self.library_cases() if chapter in case.chapters]
 
 
-def cases_dir(root: Path) -> Path:
-    return root / "book" / "cases"
-
-
-def load_course(root: Path, extra_case_dirs: tuple[Path, ...] = ()) -> CourseData:
+def load_course(root: Path, extra_case_dirs: tuple[Path, ...] = (), paths: CoursePaths = CoursePaths()) -> CourseData:
     """Load the chapter catalogue, bibliography keys and every case; raise CaseDataError."""
-    bib_path = root / "references.bib"
+    bib_path = root / paths.bibliography
     try:
         bib_keys = bibliography.keys(bib_path)
     except Exception as exc:  # pybtex raises several unrelated types on bad input
         raise CaseDataError([DataError(str(bib_path), None, None, f"cannot read bibliography: {exc}")]) from None
-    catalogue = load_catalogue(root / "book" / "chapters.yaml")
-    cases = load_cases(cases_dir(root), bib_keys=bib_keys, catalogue=catalogue, extra_dirs=extra_case_dirs)
-    return CourseData(root=root, catalogue=catalogue, cases=cases)
+    catalogue = load_catalogue(root / paths.chapters)
+    cases = load_cases(root / paths.cases, bib_keys=bib_keys, catalogue=catalogue, extra_dirs=extra_case_dirs)
+    return CourseData(root=root, catalogue=catalogue, cases=cases, paths=paths)

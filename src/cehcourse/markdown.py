@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from html import unescape
 
 from markdown_it import MarkdownIt
 
@@ -22,3 +24,8 @@ def to_html(text: str) -> str:
 def to_inline_html(text: str) -> str:
     """One line of Markdown (emphasis, code, links) to safe inline HTML, for stems and options."""
     return str(_parser().renderInline(text)).strip()
+
+
+def plain_text(text: str) -> str:
+    """One line of Markdown as plain text (for headings Sphinx builds itself)."""
+    return unescape(re.sub(r"<[^>]+>", "", to_inline_html(text)))

@@ -9,7 +9,7 @@ from html import escape
 from .course import CourseData
 from .markdown import to_inline_html
 from .model import Case, Chapter, Stage
-from .render_html import json_for_script, question_count, render_case, worked_answer
+from .render_html import json_for_script, question_count, render_case
 
 CaseLink = Callable[[Case], str]
 
@@ -107,21 +107,13 @@ def progress(data: CourseData, link: CaseLink) -> str:
     )
 
 
-def answer_key(data: CourseData) -> str:
-    parts = []
-    for case in data.cases.values():
-        label = "Chapter self-check" if case.role == "chapter-check" else "Case"
-        parts.append(
-            f'<section class="answer-key-case" id="key-{case.id}"><h2>{label}: {escape(case.title)}</h2>'
-            f'<p>{escape(case.patient.describe().capitalize())}. {escape(case.summary)}</p>'
-        )
-        for stage, question in case.questions():
-            parts.append(
-                f'<div class="answer-key-question"><h3>{escape(stage.title)}: {to_inline_html(question.stem)}</h3>'
-                f"{worked_answer(question)}</div>"
-            )
-        parts.append("</section>")
-    return "".join(parts)
+def answer_key_case_intro(case: Case) -> str:
+    return f"<p>{escape(case.patient.describe().capitalize())}. {escape(case.summary)}</p>"
+
+
+def answer_key_heading(case: Case) -> str:
+    label = "Chapter self-check" if case.role == "chapter-check" else "Case"
+    return f"{label}: {case.title}"
 
 
 def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:
@@ -131,7 +123,7 @@ def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:
             tag = f"{slug}/{objective.id}"
             cases = [c for c in data.cases.values() if tag in c.objectives]
             links = ", ".join(
-                f'<a href="{relative_uri("book/cases/" + c.id) if c.role == "case" else relative_uri("book/" + slug)}">'
+                f'<a href="{relative_uri(data.paths.case_page(c.id)) if c.role == "case" else relative_uri("book/" + slug)}">'
                 f"{escape(c.title)}</a>"
                 for c in cases
             ) or "None yet"

@@ -18,10 +18,11 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import bibliography, pages, page_fixes
-from .course import CourseData, cases_dir, load_course
+from .course import CourseData, CoursePaths, load_course
 from .loader import CaseDataError, DataError
 from .model import Case
-from .render_html import render_case
+from .markdown import plain_text
+from .render_html import render_case, worked_answer
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,7 +44,12 @@ def _stop(errors: list[DataError]) -> None:
 
 def _load_or_stop(app: Sphinx) -> None:
     try:
-        app.cehcourse_data = load_course(Path(app.srcdir))  # type: ignore[attr-defined]
+        paths = CoursePaths(
+            cases=app.config.cehcourse_cases,
+            chapters=app.config.cehcourse_chapters,
+            bibliography=app.config.cehcourse_bibliography,
+        )
+        app.cehcourse_data = load_course(Path(app.srcdir), paths=paths)  # type: ignore[attr-defined]
     except CaseDataError as exc:
         _stop(exc.errors)
 
@@ -51,12 +57,12 @@ def _load_or_stop(app: Sphinx) -> None:
 def _check_case_pages(app: Sphinx, env: Any) -> None:
     """Every library case needs its page in the contents: the case index, the chapters and
     the progress page link to it, and those links would otherwise be dead."""
-    root = Path(app.srcdir)
+    data = course(env)
     missing = [
-        DataError(str(cases_dir(root) / f"{case.id}.yaml"), case.id, None,
-                  f"has no page in the book: add book/cases/{case.id}.md and list it in _toc.yml")
-        for case in course(env).library_cases()
-        if f"book/cases/{case.id}" not in env.found_docs
+        DataError(str(data.cases_dir / f"{case.id}.yaml"), case.id, None,
+                  f"has no page in the book: add {data.paths.case_page(case.id)}.md and list it in _toc.yml")
+        for case in data.library_cases()
+        if data.paths.case_page(case.id) not in env.found_docs
     ]
     if missing:
         _stop(missing)
@@ -68,10 +74,11 @@ def _raw(html: str) -> list[nodes.Node]:
 
 def note_data_dependencies(env: Any) -> None:
     # A page built from case data is rebuilt when any case file changes ...
-    for path in sorted(cases_dir(Path(env.srcdir)).glob("*.yaml")):
+    data = course(env)
+    for path in sorted(data.cases_dir.glob("*.yaml")):
         env.note_dependency(str(path))
-    env.note_dependency(str(Path(env.srcdir) / "book" / "chapters.yaml"))
-    env.note_dependency(str(Path(env.srcdir) / "references.bib"))
+    env.note_dependency(str(data.chapters_file))
+    env.note_dependency(str(data.bib_path))
     # ... and when the engine that renders it changes (an incremental build would
     # otherwise keep pages made by the old code).
     for module in sorted(Path(__file__).parent.glob("*.py")):
@@ -100,7 +107,7 @@ class VignetteDirective(_CourseDirective):
             known = ", ".join(sorted(data.cases)) or "none"
             raise self.error(f"unknown case '{self.arguments[0]}' (known cases: {known})")
         # On the case's own page the page heading already carries the title.
-        own_page = self.env.docname == f"book/cases/{case.id}"
+        own_page = self.env.docname == data.paths.case_page(case.id)
         level = self.options.get("level", 2)
         return _raw(render_case(case, data.bib_path, level=level, show_title=not own_page))
 
@@ -124,7 +131,7 @@ class _GeneratedSection(_CourseDirective):
         raise NotImplementedError
 
     def case_link(self, case: Case) -> str:
-        return self.relative_uri(f"book/cases/{case.id}")
+        return self.relative_uri(course(self.env).paths.case_page(case.id))
 
     def run(self) -> list[nodes.Node]:
         self.note_data_dependencies()
@@ -153,9 +160,24 @@ class ProgressDirective(_GeneratedSection):
         return pages.progress(data, self.case_link)
 
 
-class AnswerKeyDirective(_GeneratedSection):
-    def html(self, data: CourseData) -> str:
-        return pages.answer_key(data)
+class AnswerKeyDirective(_CourseDirective):
+    """``{answer-key}``: every case and question as real sections, so the page has headings,
+    anchors (key-<case id>) and a contents list; each answer body is the quiz's worked answer."""
+
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        sections: list[nodes.Node] = []
+        for case in course(self.env).cases.values():
+            case_section = nodes.section(ids=[f"key-{case.id}"], classes=["answer-key-case"])
+            case_section += nodes.title(text=pages.answer_key_heading(case))
+            case_section += nodes.raw("", pages.answer_key_case_intro(case), format="html")
+            for stage, question in case.questions():
+                question_section = nodes.section(ids=[f"key-{question.id}"], classes=["answer-key-question"])
+                question_section += nodes.title(text=f"{stage.title}: {plain_text(question.stem)}")
+                question_section += nodes.raw("", worked_answer(question), format="html")
+                case_section += question_section
+            sections.append(case_section)
+        return sections
 
 
 class ObjectivesMapDirective(_GeneratedSection):
@@ -212,6 +234,11 @@ def _add_static_dir(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     bibliography.register_style()
+    # Where the course data lives, relative to the book's root.
+    defaults = CoursePaths()
+    app.add_config_value("cehcourse_cases", defaults.cases, "env", [str])
+    app.add_config_value("cehcourse_chapters", defaults.chapters, "env", [str])
+    app.add_config_value("cehcourse_bibliography", defaults.bibliography, "env", [str])
     app.connect("config-inited", _add_static_dir)
     app.connect("builder-inited", _load_or_stop)
     app.connect("env-check-consistency", _check_case_pages)
@@ -245,12 +272,15 @@ EVIDENCE_LEVELS = {
 
 def evidence_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[nodes.system_message]]:
     """``{evidence}`rct``` marks a treatment with the strength of its evidence, in words
-    (colour is decoration only)."""
-    label = EVIDENCE_LEVELS.get(text.strip())
+    (colour is decoration only). Docutils nodes, so every builder (search, print) has the words."""
+    level = text.strip()
+    label = EVIDENCE_LEVELS.get(level)
     if label is None:
         message = inliner.reporter.error(
             f"unknown evidence level '{text}'; use one of: {', '.join(EVIDENCE_LEVELS)}", line=lineno
         )
         return [inliner.problematic(rawtext, rawtext, message)], [message]
-    html = f'<span class="evidence evidence-{text.strip()}"><span class="evidence-label">Evidence:</span> {label}</span>'
-    return [nodes.raw("", html, format="html")], []
+    badge = nodes.inline(rawtext, "", classes=["evidence", f"evidence-{level}"])
+    badge += nodes.inline("", "Evidence:", classes=["evidence-label"])
+    badge += nodes.Text(f" {label}")
+    return [badge], []

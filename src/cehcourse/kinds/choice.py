@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import re
-from html import unescape
 
 import ipywidgets as widgets
 
-from ..markdown import to_inline_html
+from ..markdown import plain_text, to_inline_html
 from ..model import MultipleQuestion, SingleQuestion
 from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, explanation_list, option_label, register
 
@@ -17,11 +15,6 @@ Choice = SingleQuestion | MultipleQuestion
 
 def correct_options(question: Choice) -> list[int]:
     return [index for index, option in enumerate(question.options) if option.correct]
-
-
-def plain(markdown: str) -> str:
-    """Option labels in RadioButtons and Checkbox are plain text: drop the Markdown marks."""
-    return unescape(re.sub(r"<[^>]+>", "", to_inline_html(markdown)))
 
 
 def _size_then_members(combo: frozenset[int]) -> tuple[int, list[int]]:
@@ -90,7 +83,7 @@ class SingleKind(_ChoiceKind):
 
     def live_inputs(self, question: Choice) -> LiveInputs:
         choice = widgets.RadioButtons(
-            options=[(f"{LETTERS[i]}. {plain(o.text)}", i) for i, o in enumerate(question.options)],
+            options=[(f"{LETTERS[i]}. {plain_text(o.text)}", i) for i, o in enumerate(question.options)],
             value=None,
             layout=widgets.Layout(width="auto"),
         )
@@ -124,7 +117,7 @@ class MultipleKind(_ChoiceKind):
 
     def live_inputs(self, question: Choice) -> LiveInputs:
         boxes = [
-            widgets.Checkbox(value=False, description=f"{LETTERS[i]}. {plain(o.text)}", indent=False,
+            widgets.Checkbox(value=False, description=f"{LETTERS[i]}. {plain_text(o.text)}", indent=False,
                              layout=widgets.Layout(width="auto"))
             for i, o in enumerate(question.options)
         ]
