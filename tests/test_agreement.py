@@ -145,7 +145,8 @@ def test_python_and_page_grade_alike(page, site: Path, case_id: str) -> None:  #
     assert first_view["score"] == score_text(0, 0, len(case.questions()))
     disagreements = []
     answered: set[str] = set()
-    last_verdict: dict[str, bool] = {}
+    # The score counts each question's first try; later answers are practice.
+    first_verdict: dict[str, bool] = {}
     verdicts_seen: dict[str, set[bool]] = {}
     for _, question in case.questions():
         for number, answer in enumerate(answer_sets(question)):
@@ -164,7 +165,7 @@ def test_python_and_page_grade_alike(page, site: Path, case_id: str) -> None:  #
             problems: list[str] = got.get("problems", [])
             newly_answered = question.id not in answered
             answered.add(question.id)
-            last_verdict[question.id] = expected.correct
+            first_verdict.setdefault(question.id, expected.correct)
             verdicts_seen.setdefault(question.id, set()).add(expected.correct)
             want_text = squash(feedback_html(question, expected, answer))
             if not got["feedbackSeen"]:
@@ -188,7 +189,7 @@ def test_python_and_page_grade_alike(page, site: Path, case_id: str) -> None:  #
                     problems.append(f"no note that stage {revealed!r} is now shown: {got['notes']}")
             elif got["notes"]:
                 problems.append(f"a note about a next stage that was already shown: {got['notes']}")
-            score = score_text(sum(last_verdict.values()), len(answered), len(case.questions()))
+            score = score_text(sum(first_verdict.values()), len(answered), len(case.questions()))
             if got["score"] != score:
                 problems.append(f"score shows {got['score']!r}, expected {score!r}")
             if problems:

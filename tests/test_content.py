@@ -3,6 +3,7 @@ evidence: checked against the built HTML as a reader sees it, and against the so
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -162,3 +163,37 @@ def test_references_page_links_pmids_to_pubmed(site: Path) -> None:
     for key, entry in bibliography.load(BIB).entries.items():
         if "pmid" in entry.fields:
             assert f"https://pubmed.ncbi.nlm.nih.gov/{entry.fields['pmid']}/" in html, f"{key}: PMID not linked"
+
+
+def _index_terms(site: Path) -> set[str]:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return set(data["terms"]) | set(data["titleterms"])
+
+
+def test_answers_and_explanations_stay_out_of_the_search_index(site: Path) -> None:
+    """Words that occur only in the worked answers (explanations, teaching points) must not
+    be searchable: a search would otherwise hand a student the answer."""
+    import snowballstemmer
+
+    from cehcourse.course import load_course
+
+    course = load_course(ROOT)
+    stem = snowballstemmer.stemmer("porter").stemWord
+    words = lambda text: {stem(w) for w in re.findall(r"[a-z]{7,}", text.lower())}  # noqa: E731
+    visible = set()
+    for path in list((ROOT / "book").rglob("*.md")) + list((ROOT / "exercises").glob("*.ipynb")):
+        visible |= words(path.read_text(encoding="utf-8"))
+    answers = set()
+    for case in course.cases.values():
+        visible |= words(" ".join([case.title, case.summary] + [s.title + " " + s.narrative for s in case.stages]))
+        for _, question in case.questions():
+            visible |= words(question.stem)
+            dumped = question.model_dump()
+            options = dumped.get("options") or dumped.get("items") or []
+            visible |= words(" ".join(option["text"] for option in options))
+            answers |= words(" ".join([question.teaching_point, dumped.get("explanation", "")] + [o["explanation"] for o in options]))
+    only_in_answers = answers - visible
+    assert len(only_in_answers) > 20, "the check needs words that occur only in answers"
+    leaked = sorted(only_in_answers & _index_terms(site))
+    assert not leaked, f"answer-only words in the search index: {leaked[:20]}"

@@ -5,6 +5,7 @@ inert case text and accessibility."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from conftest import run_axe
@@ -51,7 +52,7 @@ def test_answering_gives_feedback_in_words_and_unfolds_the_case(page) -> None:  
     assert "You chose B." in feedback and "Teaching point:" in feedback
     assert page.get_attribute(f"{Q1} .vignette-feedback", "role") == "status"
     assert page.is_visible(f"{Q1} details.vignette-answer")
-    assert page.inner_text(".vignette-score") == "Score: 0 correct of 1 answered (6 questions)."
+    assert page.inner_text(".vignette-score") == "First-try score: 0 correct of 1 answered (6 questions)."
     assert not stage_visible(page, "examination"), "stage 2 waits for every stage-1 question"
     page.check("#vg-classic-flag-screen-1")
     page.click("#vg-classic-flag-screen .vignette-check")
@@ -76,7 +77,7 @@ def test_answers_are_restored_after_reload(page) -> None:  # type: ignore[no-unt
     assert page.is_checked(f"{Q1}-0")
     assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
     assert stage_visible(page, "examination")
-    assert page.inner_text(".vignette-score") == "Score: 2 correct of 2 answered (6 questions)."
+    assert page.inner_text(".vignette-score") == "First-try score: 2 correct of 2 answered (6 questions)."
 
 
 def test_an_edited_question_starts_fresh(page) -> None:  # type: ignore[no-untyped-def]
@@ -156,20 +157,22 @@ def test_progress_export_import_round_trip(page, tmp_path: Path) -> None:  # typ
     answer_first_question(page, option=0)
     page.goto(f"{page.base_url}/book/progress.html")
     cell = '[data-progress-case="classic-ceh"]'
-    assert page.inner_text(cell) == "In progress: 1 of 6 correct"
+    assert page.inner_text(cell) == "In progress: 1 of 6 correct first time"
     with page.expect_download() as download_info:
         page.click(".progress-export")
     exported = tmp_path / "progress.json"
     download_info.value.save_as(exported)
     data = json.loads(exported.read_text())
     assert data["format"] == "cehcourse-progress" and data["cases"]["classic-ceh"]["classic-first-feature"]["c"] is True
+    assert data["cases"]["classic-ceh"]["classic-first-feature"]["f"] is True
+    assert re.fullmatch(r"[0-9a-f]{16}", data["learner"])
 
     page.evaluate("() => localStorage.clear()")
     page.reload()
     assert page.inner_text(cell) == "Not started"
     page.set_input_files(".progress-import", str(exported))
     page.wait_for_function("() => document.querySelector('.progress-message').textContent.startsWith('Imported')")
-    assert page.inner_text(cell) == "In progress: 1 of 6 correct"
+    assert page.inner_text(cell) == "In progress: 1 of 6 correct first time"
     open_case(page)
     assert page.is_checked(f"{Q1}-0")
     assert not page.problems.all(), page.problems.all()
@@ -199,7 +202,7 @@ def test_case_index_shows_progress(page) -> None:  # type: ignore[no-untyped-def
     open_case(page)
     answer_first_question(page, option=1)
     page.goto(f"{page.base_url}/book/cases.html")
-    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 0 of 6 correct"
+    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 0 of 6 correct first time"
 
 
 def test_without_javascript_questions_read_with_answers_in_details(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -272,7 +275,7 @@ def test_keyboard_only_path(page) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.type("6")
     page.keyboard.press("Enter")
     assert page.inner_text("#vg-classic-diary-responder .vignette-feedback").startswith("Correct.")
-    assert page.inner_text(".vignette-score") == "Score: 5 correct of 6 answered (6 questions)."
+    assert page.inner_text(".vignette-score") == "First-try score: 5 correct of 6 answered (6 questions)."
 
 
 def test_no_accessibility_violations_with_feedback_showing(page) -> None:  # type: ignore[no-untyped-def]
@@ -316,5 +319,39 @@ def test_chapter_case_list_shows_progress(page) -> None:  # type: ignore[no-unty
     open_case(page)
     answer_first_question(page, option=0)
     page.goto(f"{page.base_url}/book/what-is-ceh.html")
-    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 6 correct"
+    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 6 correct first time"
     assert not page.problems.all(), page.problems.all()
+
+
+def test_the_first_try_counts_and_later_tries_are_practice(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=1)
+    answer_first_question(page, option=0)
+    assert page.inner_text(f"{Q1} .vignette-feedback").startswith("Correct.")
+    note = "First try: incorrect; this try: correct. Your score counts the first try."
+    assert page.inner_text(f"{Q1} .vignette-attempts") == note
+    assert page.inner_text(".vignette-score") == "First-try score: 0 correct of 1 answered (6 questions)."
+    saved = json.loads(page.evaluate("key => localStorage.getItem(key)", STORE_KEY))
+    entry = saved["cases"]["classic-ceh"]["classic-first-feature"]
+    assert (entry["a"], entry["c"], entry["t"], entry["f"]) == ([0], True, [1], False)
+    assert re.fullmatch(r"[0-9a-f]{16}", saved["learner"]), "an anonymous learner id for class reports"
+    page.reload()
+    page.wait_for_selector(".vignette-toolbar:not([hidden])")
+    assert page.is_checked(f"{Q1}-0")
+    assert page.inner_text(f"{Q1} .vignette-attempts").startswith("First try: incorrect; later: correct.")
+    assert page.inner_text(".vignette-score") == "First-try score: 0 correct of 1 answered (6 questions)."
+    assert not page.problems.all(), page.problems.all()
+
+
+def test_checked_options_are_marked_in_place_in_words(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    answer_first_question(page, option=1)
+    assert page.inner_text(f"label[for='{Q1[1:]}-1'] .vignette-mark") == "✗ Your answer: incorrect"
+    assert page.inner_text(f"label[for='{Q1[1:]}-0'] .vignette-mark") == "✓ Correct answer"
+    assert page.locator(f"{Q1} .vignette-mark").count() == 2, "other options stay unmarked"
+    assert "The answer is A." in page.inner_text(f"{Q1} .vignette-feedback"), "a miss names the right option"
+    answer_first_question(page, option=0)
+    assert page.inner_text(f"label[for='{Q1[1:]}-0'] .vignette-mark") == "✓ Your answer: correct"
+    assert page.locator(f"{Q1} .vignette-mark").count() == 1
+    page.click(".vignette-reset")
+    assert page.locator(f"{Q1} .vignette-mark").count() == 0

@@ -133,6 +133,21 @@ def test_search_works_offline(page: object, site: Path, base_url: str, word: str
     assert not problems, "search.html: " + "\n  ".join(problems)
 
 
+@pytest.mark.parametrize("word", ["pregabalin", "flexion"])
+def test_search_snippets_never_show_answers(page: object, base_url: str, word: str) -> None:
+    """Snippets are cut from each found page's text; the quizzes' worked answers (and the
+    answer key's entries) must not be in them."""
+    results = _search(page, base_url, word)
+    assert results
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    snippets = page.locator("#search-results ul.search li .context").all_text_contents()  # type: ignore[attr-defined]
+    assert snippets, "search shows snippets"
+    for marker in ("Correct option", "Incorrect option", "Teaching point", "Answer:"):
+        shown = [s for s in snippets if marker in s]
+        assert not shown, f"a snippet shows a worked answer ({marker!r}): {shown[0][:160]}"
+
+
 def test_skip_link_and_visible_focus(page: object, base_url: str) -> None:
     chapter = "book/what-is-ceh.html" if "book/what-is-ceh.html" in PAGES else "index.html"
     load(page, f"{base_url}/{chapter}")

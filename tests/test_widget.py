@@ -42,7 +42,7 @@ def test_check_answer_gives_feedback_and_reveals_the_next_stage() -> None:
     assert "You chose B." in view.feedback.value
     assert "Partly right. Side-locked pain is part of the study group" in view.feedback.value
     assert "Teaching point:" in view.feedback.value
-    assert "Score: 0 correct of 1 answered (6 questions)." in q.score.value
+    assert "First-try score: 0 correct of 1 answered (6 questions)." in q.score.value
     # The next stage waits until every question of this one is answered.
     assert q.visible_stages() == ["presentation"]
     choice(q.views["classic-flag-screen"]).value = 1
@@ -82,7 +82,7 @@ def test_stages_unfold_and_score_counts() -> None:
     boxes(q.views["classic-ichd-criteria"])[1].value = True
     q.views["classic-ichd-criteria"].check.click()
     assert q.visible_stages() == ["presentation", "examination", "management"]
-    assert "Score: 4 correct of 4 answered (6 questions)." in q.score.value
+    assert "First-try score: 4 correct of 4 answered (6 questions)." in q.score.value
 
 
 def test_reset_clears_answers_feedback_and_stages() -> None:
@@ -128,3 +128,16 @@ def test_ordering_question_in_the_live_quiz() -> None:
     assert "Correct." in view.feedback.value and "You put" not in view.feedback.value
     q.reset()
     assert all(menu.value == 0 for menu in menus)
+
+
+def test_the_first_try_counts_and_later_tries_are_practice() -> None:
+    q = quiz()
+    view = q.views["classic-first-feature"]
+    choice(view).value = 1
+    view.check.click()
+    assert view.attempts.value == ""
+    choice(view).value = 0
+    view.check.click()
+    assert "Correct." in view.feedback.value
+    assert "First try: incorrect; this try: correct. Your score counts the first try." in view.attempts.value
+    assert "First-try score: 0 correct of 1 answered (6 questions)." in q.score.value

@@ -62,6 +62,7 @@ def render_question(question: AnyQuestion) -> str:
         f"{kind.inputs_html(question, f'vg-{question.id}')}"
         '<button type="button" class="vignette-check" hidden>Check answer</button>'
         '<div class="vignette-feedback" role="status" aria-live="polite"></div>'
+        '<p class="vignette-attempts" aria-live="polite"></p>'
         '<details class="vignette-answer"><summary>Answer and explanations</summary>'
         f"{worked_answer(question)}</details>"
         "</fieldset>"

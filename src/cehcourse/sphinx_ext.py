@@ -72,6 +72,24 @@ def _raw(html: str) -> list[nodes.Node]:
     return [nodes.raw("", html, format="html")]
 
 
+class quiz_html(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """A quiz, or an answer key entry: HTML on the page, but no text for the search index,
+    which would otherwise hold (and show in its snippets) every answer and explanation."""
+
+
+def _visit_quiz_html(translator: Any, node: quiz_html) -> None:
+    translator.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def _skip(translator: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def _quiz(html: str) -> list[nodes.Node]:
+    return [quiz_html(html=html)]
+
+
 def note_data_dependencies(env: Any) -> None:
     # A page built from case data is rebuilt when any case file changes ...
     data = course(env)
@@ -109,7 +127,7 @@ class VignetteDirective(_CourseDirective):
         # On the case's own page the page heading already carries the title.
         own_page = self.env.docname == data.paths.case_page(case.id)
         level = self.options.get("level", 2)
-        return _raw(render_case(case, data.bib_path, level=level, show_title=not own_page))
+        return _quiz(render_case(case, data.bib_path, level=level, show_title=not own_page))
 
 
 class ChapterIntroDirective(_CourseDirective):
@@ -127,6 +145,9 @@ class ChapterIntroDirective(_CourseDirective):
 class _GeneratedSection(_CourseDirective):
     """A directive whose HTML is generated from the whole course data."""
 
+    # False for sections that hold answers: kept out of the search index.
+    searchable = True
+
     def html(self, data: CourseData) -> str:
         raise NotImplementedError
 
@@ -135,7 +156,8 @@ class _GeneratedSection(_CourseDirective):
 
     def run(self) -> list[nodes.Node]:
         self.note_data_dependencies()
-        return _raw(self.html(course(self.env)))
+        html = self.html(course(self.env))
+        return _raw(html) if self.searchable else _quiz(html)
 
 
 class ChapterCasesDirective(_GeneratedSection):
@@ -151,6 +173,8 @@ class CaseIndexDirective(_GeneratedSection):
 
 
 class PracticeDirective(_GeneratedSection):
+    searchable = False
+
     def html(self, data: CourseData) -> str:
         return pages.practice(data)
 
@@ -174,7 +198,7 @@ class AnswerKeyDirective(_CourseDirective):
             for stage, question in case.questions():
                 question_section = nodes.section(ids=[f"key-{question.id}"], classes=["answer-key-question"])
                 question_section += nodes.title(text=f"{stage.title}: {plain_text(question.stem)}")
-                question_section += nodes.raw("", worked_answer(question), format="html")
+                question_section += quiz_html(html=worked_answer(question))
                 case_section += question_section
             sections.append(case_section)
         return sections
@@ -206,9 +230,7 @@ class RefreshStoredQuizzes(SphinxTransform):
             if match is None or match["id"] not in data.cases:
                 continue
             note_data_dependencies(self.env)
-            fresh = nodes.raw("", render_case(data.cases[match["id"]], data.bib_path), format="html")
-            fresh["classes"] = node.get("classes", [])
-            node.replace_self(fresh)
+            node.replace_self(quiz_html(html=render_case(data.cases[match["id"]], data.bib_path)))
 
 
 def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -217,6 +239,12 @@ def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dic
     if any(marker in body for marker in QUIZ_MARKERS):
         app.add_css_file("vignette.css")
         app.add_js_file("vignette.js", defer="defer")
+
+
+def _add_search_guard(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Search result snippets are cut from each page's text: keep answers out of them."""
+    if pagename == "search":
+        app.add_js_file("search-no-spoilers.js", defer="defer")
 
 
 def _drop_widget_state(app: Sphinx, pagename: str, *args: Any) -> None:
@@ -243,6 +271,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _load_or_stop)
     app.connect("env-check-consistency", _check_case_pages)
     app.add_transform(RefreshStoredQuizzes)
+    app.add_node(quiz_html, html=(_visit_quiz_html, None), latex=(_skip, None), text=(_skip, None))
+    app.connect("html-page-context", _add_search_guard)
     app.connect("html-page-context", _add_quiz_assets)
     app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)

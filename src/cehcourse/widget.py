@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .course import CourseData, load_course
-from .grading import Answer, AnyQuestion, Verdict, grade, score_text
+from .grading import Answer, AnyQuestion, Verdict, attempts_text, grade, score_text
 from .kinds import kind_of
 from .markdown import to_html, to_inline_html
 from .model import Case
@@ -41,8 +41,11 @@ class QuestionView(widgets.VBox):
         self.check = widgets.Button(description="Check answer", button_style="primary")
         self.check.on_click(lambda _: self.grade_current())
         self.feedback = widgets.HTML("")
+        self.attempts = widgets.HTML("")
         self.verdict: Verdict | None = None
-        super().__init__([stem, *self.inputs.widgets, self.check, self.feedback])
+        # The first graded try counts in the score; later tries are practice.
+        self.first_verdict: Verdict | None = None
+        super().__init__([stem, *self.inputs.widgets, self.check, self.feedback, self.attempts])
 
     def current_answer(self) -> Answer:
         return self.inputs.read()
@@ -54,13 +57,19 @@ class QuestionView(widgets.VBox):
             self.feedback.value = f"<p>{self.kind.empty}</p>"
             return
         self.verdict = verdict
+        if self.first_verdict is None:
+            self.first_verdict = verdict
+        else:
+            self.attempts.value = f"<p>{attempts_text(self.first_verdict, verdict)}</p>"
         self.feedback.value = feedback_html(self.question, verdict, answer)
         self._on_checked()
 
     def clear(self) -> None:
         self.inputs.clear()
         self.feedback.value = ""
+        self.attempts.value = ""
         self.verdict = None
+        self.first_verdict = None
 
 
 class CaseQuiz(widgets.VBox):
@@ -95,7 +104,7 @@ class CaseQuiz(widgets.VBox):
             box.layout.display = None if open_ else "none"
             if any(self.views[q.id].verdict is None for q in stage.questions):
                 open_ = False
-        verdicts = [view.verdict for view in self.views.values() if view.verdict is not None]
+        verdicts = [view.first_verdict for view in self.views.values() if view.first_verdict is not None]
         right = sum(v.correct for v in verdicts)
         self.score.value = f"<strong>{score_text(right, len(verdicts), len(self.views))}</strong>"
 

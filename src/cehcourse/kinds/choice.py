@@ -47,6 +47,8 @@ class _ChoiceKind(QuestionKind[Choice]):
         ])
 
     def feedback_html(self, question: Choice, verdict: Verdict, answer: Answer) -> str:
+        # A missed single best answer names the right one, as a numeric miss gives the number.
+        named = f"<p>The answer is {self.answer_text(question)}.</p>" if self.name == "single" and not verdict.correct else ""
         items = [
             f"<li><strong>You chose {LETTERS[i]}.</strong> {to_inline_html(question.options[i].explanation)}</li>"
             for i in verdict.chosen
@@ -54,7 +56,7 @@ class _ChoiceKind(QuestionKind[Choice]):
             f"<li><strong>You missed {LETTERS[i]}.</strong> {to_inline_html(question.options[i].explanation)}</li>"
             for i in verdict.missed
         ]
-        return f"<ul>{''.join(items)}</ul>"
+        return f"{named}<ul>{''.join(items)}</ul>"
 
     def text_lines(self, question: Choice, answers: bool) -> list[tuple[str, str]]:
         right = correct_options(question)

@@ -17,14 +17,34 @@
     return value !== null && typeof value === "object" && !Array.isArray(value);
   }
 
+  function validAnswer(answer) {
+    if (typeof answer === "number") return isFinite(answer);
+    return Array.isArray(answer) && answer.length > 0 && answer.every(function (i) {
+      return typeof i === "number" && i >= 0 && Math.floor(i) === i;
+    });
+  }
+
+  /* One saved answer: h the question's content hash, a and c the latest answer and whether
+   * it was correct, t and f the first try's (what the score counts; older stores lack them). */
   function validEntry(entry) {
     if (!isPlainObject(entry) || typeof entry.h !== "string" || typeof entry.c !== "boolean") {
       return false;
     }
-    if (typeof entry.a === "number") return isFinite(entry.a);
-    return Array.isArray(entry.a) && entry.a.length > 0 && entry.a.every(function (i) {
-      return typeof i === "number" && i >= 0 && Math.floor(i) === i;
-    });
+    if (entry.f !== undefined && typeof entry.f !== "boolean") return false;
+    if (entry.t !== undefined && !validAnswer(entry.t)) return false;
+    return validAnswer(entry.a);
+  }
+
+  function firstTryCorrect(entry) {
+    return typeof entry.f === "boolean" ? entry.f : entry.c;
+  }
+
+  /* A random id for this browser's learner, so a class report never counts one student's
+   * export twice; it identifies no one. */
+  function newLearnerId() {
+    var bytes = new Uint8Array(8);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
   /* Returns an error message, or "" when data is a well-formed store. */
@@ -32,6 +52,7 @@
     if (!isPlainObject(data)) return "it is not a JSON object";
     if (data.version !== 1) return "its version is not 1";
     if (!isPlainObject(data.cases)) return "it has no \"cases\" object";
+    if (data.learner !== undefined && !/^[0-9a-f]{16}$/.test(String(data.learner))) return "its learner id is malformed";
     for (var caseId in data.cases) {
       if (!isPlainObject(data.cases[caseId])) return "case \"" + caseId + "\" is not an object";
       for (var qid in data.cases[caseId]) {
@@ -53,6 +74,7 @@
   }
 
   function writeStore(data) {
+    if (!data.learner) data.learner = newLearnerId();
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify(data));
     } catch (e) {
@@ -129,7 +151,23 @@
         if (!Array.isArray(answer) || !answer.length) return { answered: false };
         return gradeChosen(q, answer.slice().sort(function (a, b) { return a - b; }));
       },
+      /* Marks in the option list itself, in words and symbols (colour is decoration). */
+      mark: function (fieldset, q, verdict) {
+        fieldset.querySelectorAll(".vignette-option").forEach(function (row) {
+          var index = Number(row.querySelector("input").value);
+          var chosen = verdict.chosen.indexOf(index) !== -1;
+          var right = q.correct.indexOf(index) !== -1;
+          if (!chosen && !right) return;
+          var text = chosen ? (right ? "✓ Your answer: correct" : "✗ Your answer: incorrect") : "✓ Correct answer";
+          var badge = element("span", "vignette-mark " + (right ? "is-correct" : "is-incorrect"), text);
+          row.querySelector("label").appendChild(badge);
+        });
+      },
       details: function (fieldset, q, verdict) {
+        var parts = [];
+        if (q.kind === "single" && !verdict.correct) {
+          parts.push(element("p", "", "The answer is " + q.correct.map(function (i) { return LETTERS[i]; }).join(", ") + "."));
+        }
         var list = element("ul", "vignette-feedback-list");
         verdict.chosen.forEach(function (i) {
           list.appendChild(optionFeedback(fieldset, i, "You chose " + LETTERS[i] + ".", "data-feedback-option"));
@@ -137,7 +175,7 @@
         verdict.missed.forEach(function (i) {
           list.appendChild(optionFeedback(fieldset, i, "You missed " + LETTERS[i] + ".", "data-feedback-missed"));
         });
-        return [list];
+        return parts.concat([list]);
       },
       empty: "Choose an answer first."
     };
@@ -223,6 +261,10 @@
     empty: "Give every step its own number first."
   };
 
+  function clearMarks(fieldset) {
+    fieldset.querySelectorAll(".vignette-mark").forEach(function (badge) { badge.remove(); });
+  }
+
   function feedbackNodes(fieldset, q, verdict, answer) {
     var verdictLine = element("p", "vignette-verdict");
     verdictLine.appendChild(element("strong", "", verdict.correct ? "Correct." : "Incorrect."));
@@ -293,6 +335,7 @@
     var answer = kind.read(fieldset);
     var verdict = kind.grade(q, answer);
     var feedback = fieldset.querySelector(".vignette-feedback");
+    clearMarks(fieldset);
     if (!verdict.answered) {
       feedback.className = "vignette-feedback vignette-feedback-empty";
       setChildren(feedback, [element("p", "", kind.empty)]);
@@ -300,14 +343,25 @@
     }
     feedback.className = "vignette-feedback " + (verdict.correct ? "is-correct" : "is-incorrect");
     setChildren(feedback, feedbackNodes(fieldset, q, verdict, answer));
+    if (kind.mark) kind.mark(fieldset, q, verdict, answer);
     fieldset.setAttribute("data-verdict", verdict.correct ? "correct" : "incorrect");
     fieldset.querySelector("details.vignette-answer").hidden = false;
+    var hash = fieldset.getAttribute("data-hash");
+    var store = readStore();
+    var entries = store.cases[this.id] = store.cases[this.id] || {};
+    var earlier = entries[qid] && entries[qid].h === hash ? entries[qid] : null;
+    // The first try counts; later tries are practice, shown as such.
+    var first = earlier ? firstTryCorrect(earlier) : verdict.correct;
+    var firstAnswer = earlier ? (earlier.t !== undefined ? earlier.t : earlier.a) : answer;
+    var retried = earlier !== null && (save || JSON.stringify(firstAnswer) !== JSON.stringify(earlier.a));
     this.answered[qid] = true;
-    this.correct[qid] = verdict.correct;
+    this.correct[qid] = first;
+    var attempts = fieldset.querySelector(".vignette-attempts");
+    attempts.textContent = retried ? "First try: " + (first ? "correct" : "incorrect") + "; " +
+      (save ? "this try" : "later") + ": " + (verdict.correct ? "correct" : "incorrect") +
+      ". Your score counts the first try." : "";
     if (save) {
-      var store = readStore();
-      store.cases[this.id] = store.cases[this.id] || {};
-      store.cases[this.id][qid] = { h: fieldset.getAttribute("data-hash"), a: answer, c: verdict.correct };
+      entries[qid] = { h: hash, a: answer, c: verdict.correct, f: first, t: firstAnswer };
       writeStore(store);
       var revealed = this.updateStages(true);
       if (revealed) {
@@ -341,7 +395,7 @@
     var right = Object.keys(this.correct).filter(function (k) { return this.correct[k]; }, this).length;
     var count = total + " question" + (total === 1 ? "" : "s");
     this.score.textContent = answered === 0 ? "Not started: " + count + "."
-      : "Score: " + right + " correct of " + answered + " answered (" + count + ").";
+      : "First-try score: " + right + " correct of " + answered + " answered (" + count + ").";
   };
 
   Vignette.prototype.reset = function () {
@@ -354,6 +408,8 @@
       var feedback = fieldset.querySelector(".vignette-feedback");
       feedback.className = "vignette-feedback";
       setChildren(feedback, []);
+      fieldset.querySelector(".vignette-attempts").textContent = "";
+      clearMarks(fieldset);
       fieldset.removeAttribute("data-verdict");
       fieldset.querySelector("details.vignette-answer").hidden = true;
     }, this);
@@ -382,11 +438,11 @@
       var answer = saved[qid];
       if (answer && answer.h === entry.questions[qid]) {
         answered += 1;
-        if (answer.c) right += 1;
+        if (firstTryCorrect(answer)) right += 1;
       }
     }
     var state = answered === 0 ? "Not started" : answered === total ? "Done" : "In progress";
-    return answered === 0 ? state : state + ": " + right + " of " + total + " correct";
+    return answered === 0 ? state : state + ": " + right + " of " + total + " correct first time";
   }
 
   function refreshProgressCells() {
@@ -407,7 +463,7 @@
     var message = tools.querySelector(".progress-message");
     tools.querySelector(".progress-export").addEventListener("click", function () {
       var data = readStore();
-      var payload = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), cases: data.cases };
+      var payload = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), learner: data.learner, cases: data.cases };
       var blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
       var link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
@@ -435,7 +491,7 @@
         if (problem) {
           message.textContent = "Could not import " + file.name + ": " + problem + ". Nothing was changed.";
         } else {
-          writeStore({ version: 1, cases: data.cases });
+          writeStore({ version: 1, learner: data.learner || readStore().learner, cases: data.cases });
           var count = 0;
           for (var id in data.cases) count += Object.keys(data.cases[id]).length;
           message.textContent = "Imported " + count + " answers from " + file.name + ". Your progress now matches that file.";
