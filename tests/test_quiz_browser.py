@@ -355,3 +355,31 @@ def test_checked_options_are_marked_in_place_in_words(page) -> None:  # type: ig
     assert page.locator(f"{Q1} .vignette-mark").count() == 1
     page.click(".vignette-reset")
     assert page.locator(f"{Q1} .vignette-mark").count() == 0
+
+
+def test_end_of_case_summary_lists_what_to_review_and_the_next_case(page) -> None:  # type: ignore[no-untyped-def]
+    open_case(page)
+    assert not page.is_visible(".vignette-summary")
+    answer_first_question(page, option=1)  # wrong first try, then right
+    answer_first_question(page, option=0)
+    for qid, option in (("classic-flag-screen", 1), ("classic-frt-reading", 0), ("classic-first-line", 0)):
+        if qid == "classic-first-line":
+            for box in (0, 1):
+                page.check(f"#vg-classic-ichd-criteria-{box}")
+            page.click("#vg-classic-ichd-criteria .vignette-check")
+        page.check(f"#vg-{qid}-{option}")
+        page.click(f"#vg-{qid} .vignette-check")
+        assert not page.is_visible(".vignette-summary"), "the summary waits for the last question"
+    page.fill("#vg-classic-diary-responder-value", "6")
+    page.click("#vg-classic-diary-responder .vignette-check")
+    summary = page.locator(".vignette-summary")
+    assert summary.is_visible()
+    assert page.inner_text(".vignette-summary-score") == "First try: 5 of 6 correct."
+    review = summary.locator(".vignette-summary-review a")
+    assert review.count() == 1 and review.get_attribute("href") == "#vg-classic-first-feature"
+    assert summary.locator("ul").nth(1).locator("li").count() >= 1, "the case's objectives are listed"
+    next_case = summary.get_by_role("link", name=re.compile(r"^Next case: "))
+    assert next_case.get_attribute("href") == "hemicrania-continua.html"
+    next_case.click()
+    assert page.url.endswith("/book/cases/hemicrania-continua.html")
+    assert not page.problems.all(), page.problems.all()

@@ -6,6 +6,7 @@ passes through markdown.py, which has raw HTML disabled.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -95,12 +96,40 @@ def render_evidence(case: Case, bib_path: Path, level: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class CaseEnding:
+    """What the end-of-case summary points to: the case's objectives (text, chapter URL)
+    and the next case in teaching order (URL, title), if any."""
+
+    objectives: list[tuple[str, str]]
+    next_case: tuple[str, str] | None
+
+
+def _summary(ending: CaseEnding, level: int) -> str:
+    objectives = "".join(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in ending.objectives)
+    next_link = (
+        f'<p class="vignette-summary-next"><a href="{escape(ending.next_case[0])}">Next case: '
+        f"{escape(ending.next_case[1])}</a></p>"
+        if ending.next_case else '<p class="vignette-summary-next">This is the last case in the library.</p>'
+    )
+    return (
+        '<div class="vignette-summary" hidden>'
+        f'<h{level} class="vignette-summary-title">Case complete</h{level}>'
+        '<p class="vignette-summary-score" role="status"></p>'
+        '<div class="vignette-summary-review"></div>'
+        f"<p>This case practised these learning objectives (each links to its chapter):</p><ul>{objectives}</ul>"
+        f"{next_link}</div>"
+    )
+
+
 def render_case(
-    case: Case, bib_path: Path, level: int = 2, show_title: bool = True, practice: bool = False
+    case: Case, bib_path: Path, level: int = 2, show_title: bool = True, practice: bool = False,
+    ending: CaseEnding | None = None,
 ) -> str:
     """The whole case as one self-contained block of HTML. On a case's own page the page
     heading is the title (``show_title=False``); stage headings are one level below *level*
-    either way. ``practice`` marks a single question drawn into the practice set."""
+    either way. ``practice`` marks a single question drawn into the practice set. With an
+    ``ending``, a summary appears once every question is answered."""
     total = len(case.stages)
     stage_level = level + 1 if show_title else level
     stages = "".join(_stage(stage, n, total, stage_level) for n, stage in enumerate(case.stages, 1))
@@ -120,7 +149,7 @@ def render_case(
         f"{count} question{'s' if count != 1 else ''} · about {case.minutes} min</p>"
         '<div class="vignette-toolbar" hidden><p class="vignette-score" aria-live="polite"></p>'
         f'<button type="button" class="vignette-reset">Reset this {noun}</button></div>'
-        f"{stages}{render_evidence(case, bib_path, stage_level)}"
+        f"{stages}{_summary(ending, stage_level) if ending else ''}{render_evidence(case, bib_path, stage_level)}"
         f'<script type="application/json" class="vignette-data">{json_for_script(grading_data(case))}</script>'
         "</section>"
     )

@@ -22,7 +22,7 @@ from .course import CourseData, CoursePaths, load_course
 from .loader import CaseDataError, DataError
 from .model import Case
 from .markdown import plain_text
-from .render_html import render_case, worked_answer
+from .render_html import CaseEnding, render_case, worked_answer
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -127,7 +127,20 @@ class VignetteDirective(_CourseDirective):
         # On the case's own page the page heading already carries the title.
         own_page = self.env.docname == data.paths.case_page(case.id)
         level = self.options.get("level", 2)
-        return _quiz(render_case(case, data.bib_path, level=level, show_title=not own_page))
+        ending = self.ending(data, case) if case.role == "case" else None
+        return _quiz(render_case(case, data.bib_path, level=level, show_title=not own_page, ending=ending))
+
+    def ending(self, data: CourseData, case: Case) -> CaseEnding:
+        library = data.library_cases()
+        following = library[library.index(case) + 1] if case in library[:-1] else None
+        objectives = []
+        for tag in case.objectives:
+            chapter, _, objective_id = tag.partition("/")
+            entry = data.catalogue.chapters[chapter]
+            text = next(o.text for o in entry.objectives if o.id == objective_id)
+            objectives.append((text, self.relative_uri(f"book/{chapter}")))
+        next_case = (self.relative_uri(data.paths.case_page(following.id)), following.title) if following else None
+        return CaseEnding(objectives, next_case)
 
 
 class ChapterIntroDirective(_CourseDirective):

@@ -325,6 +325,7 @@
     });
     this.updateStages(false);
     this.updateScore();
+    this.updateSummary();
   };
 
   /* Grade the current inputs; `save` is false when restoring a stored answer. */
@@ -369,6 +370,7 @@
           revealed.querySelector(".vignette-stage-title").textContent + "”, is now shown below."));
       }
       this.updateScore();
+      this.updateSummary();
       refreshProgressCells();
     }
   };
@@ -398,6 +400,35 @@
       : "First-try score: " + right + " correct of " + answered + " answered (" + count + ").";
   };
 
+  /* Once every question is answered: the first-try score, the questions to review (missed
+   * on the first try) and, from the page, the case's objectives and the next case. */
+  Vignette.prototype.updateSummary = function () {
+    var summary = this.root.querySelector(".vignette-summary");
+    if (!summary) return;
+    var total = Object.keys(this.questions).length;
+    summary.hidden = Object.keys(this.answered).length < total;
+    if (summary.hidden) return;
+    var missed = this.fieldsets().filter(function (fieldset) {
+      return !this.correct[fieldset.getAttribute("data-question")];
+    }, this);
+    summary.querySelector(".vignette-summary-score").textContent =
+      "First try: " + (total - missed.length) + " of " + total + " correct.";
+    var review = [];
+    if (missed.length) {
+      review.push(element("p", "", "Review the question" + (missed.length === 1 ? "" : "s") + " you missed on the first try:"));
+      var list = element("ul");
+      missed.forEach(function (fieldset) {
+        var link = element("a", "", fieldset.querySelector("legend").textContent);
+        link.href = "#" + fieldset.id;
+        list.appendChild(element("li")).appendChild(link);
+      });
+      review.push(list);
+    } else {
+      review.push(element("p", "", "Every question right on the first try."));
+    }
+    setChildren(summary.querySelector(".vignette-summary-review"), review);
+  };
+
   Vignette.prototype.reset = function () {
     var store = readStore();
     var saved = store.cases[this.id] || {};
@@ -419,6 +450,7 @@
     this.correct = {};
     this.updateStages(false);
     this.updateScore();
+    this.updateSummary();
     var noun = this.root.getAttribute("data-noun") || "case";
     this.score.textContent = noun.charAt(0).toUpperCase() + noun.slice(1) + " reset. " + this.score.textContent;
     refreshProgressCells();
