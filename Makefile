@@ -57,8 +57,10 @@ serve: book
 pdf: book browser-deps
 	$(BIN)/python scripts/make_pdf.py
 
+# Jupyter refuses to start as root unless told; containers and CI often run as root.
+LAB_FLAGS := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: setup
-	$(BIN)/jupyter lab exercises
+	$(BIN)/jupyter lab exercises $(LAB_FLAGS)
 
 clean:
 	rm -rf _build .pytest_cache
