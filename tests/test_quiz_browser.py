@@ -383,3 +383,34 @@ def test_end_of_case_summary_lists_what_to_review_and_the_next_case(page) -> Non
     next_case.click()
     assert page.url.endswith("/book/cases/hemicrania-continua.html")
     assert not page.problems.all(), page.problems.all()
+
+
+def test_progress_dashboard_totals_objectives_and_where_to_continue(page) -> None:  # type: ignore[no-untyped-def]
+    course = load_course(ROOT)
+    total = sum(len(case.questions()) for case in course.cases.values())
+    page.goto(f"{page.base_url}/book/progress.html")
+    assert page.inner_text(".progress-overall") == f"You have not answered any of the {total} questions yet."
+    open_case(page)
+    answer_first_question(page, option=1)  # wrong on the first try
+    page.check("#vg-classic-flag-screen-1")
+    page.click("#vg-classic-flag-screen .vignette-check")  # right
+    page.goto(f"{page.base_url}/book/progress.html")
+    assert page.inner_text(".progress-overall") == f"2 of {total} questions answered; 1 right on the first try (50%)."
+    resume = page.locator(".progress-continue a")
+    assert resume.inner_text() == course.cases["classic-ceh"].title
+    assert resume.get_attribute("href") == "cases/classic-ceh.html"
+    rows = page.locator(".progress-objectives tbody tr")
+    catalogue = course.catalogue.chapters
+    assert rows.count() == sum(len(chapter.objectives) for chapter in catalogue.values())
+    first_tag = course.cases["classic-ceh"].objectives[0]
+    chapter, _, objective_id = first_tag.partition("/")
+    text = next(o.text for o in catalogue[chapter].objectives if o.id == objective_id)
+    top = rows.first.locator("td")
+    assert top.nth(2).inner_text() == "1 of 2 right first time (50%)"
+    assert top.nth(0).inner_text() in {
+        next(o.text for o in catalogue[t.partition("/")[0]].objectives if o.id == t.partition("/")[2])
+        for t in course.cases["classic-ceh"].objectives
+    }
+    assert text in page.inner_text(".progress-next"), "a missed objective is suggested for study"
+    assert page.inner_text('[data-progress-case="check-assessment"]') == "Not started", "self-checks are listed too"
+    assert not page.problems.all(), page.problems.all()

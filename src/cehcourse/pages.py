@@ -86,14 +86,43 @@ def practice(data: CourseData) -> str:
     return "".join(blocks)
 
 
-def progress(data: CourseData, link: CaseLink) -> str:
+def _dashboard_json(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str], str]) -> str:
+    """What the progress dashboard adds to the catalogue: each case's page and objectives,
+    and each objective's text and chapter."""
+    cases = {case.id: {"url": page_link(case), "objectives": case.objectives} for case in data.cases.values()}
+    objectives = {
+        f"{slug}/{objective.id}": {"text": objective.text, "chapter": chapter.title, "url": chapter_link(slug)}
+        for slug, chapter in data.catalogue.chapters.items()
+        for objective in chapter.objectives
+    }
+    payload = {"cases": cases, "objectives": objectives}
+    return f'<script type="application/json" id="progress-dashboard-data">{json_for_script(payload)}</script>'
+
+
+def progress(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str], str]) -> str:
+    """The dashboard (filled in by vignette.js from this browser's saved answers) and a
+    table of every case and chapter self-check."""
+    ordered = data.library_cases() + [case for case in data.cases.values() if case.role == "chapter-check"]
     rows = "".join(
-        f'<tr><td><a href="{link(case)}">{escape(case.title)}</a></td>'
+        f'<tr><td><a href="{page_link(case)}">{escape(case.title)}</a>'
+        f'{" (chapter self-check)" if case.role == "chapter-check" else ""}</td>'
         f"<td>{question_count(case)}</td>"
         f'<td data-progress-case="{case.id}">Not started</td></tr>'
-        for case in data.library_cases()
+        for case in ordered
+    )
+    dashboard = (
+        '<div class="progress-dashboard" hidden>'
+        '<p class="progress-overall"></p><p class="progress-continue"></p>'
+        '<h2 id="study-next">What to study next</h2><div class="progress-next"></div>'
+        '<h2 id="by-objective">Scores by learning objective</h2>'
+        '<div class="table-wrapper"><table class="table progress-objectives"><caption>First-try scores by '
+        "learning objective, weakest first</caption><thead><tr>"
+        '<th scope="col">Objective</th><th scope="col">Chapter</th><th scope="col">First-try score</th>'
+        "</tr></thead><tbody></tbody></table></div></div>"
     )
     return (
+        f"{dashboard}"
+        '<h2 id="by-case">Cases and self-checks</h2>'
         '<div class="table-wrapper"><table class="table progress-table"><caption>Your progress in this browser</caption>'
         '<thead><tr><th scope="col">Case</th><th scope="col">Questions</th><th scope="col">State and score</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
@@ -103,7 +132,7 @@ def progress(data: CourseData, link: CaseLink) -> str:
         '<input type="file" id="progress-import-file" class="progress-import" accept="application/json,.json">'
         '<p class="progress-message" role="status" aria-live="polite"></p></div>'
         '<noscript><p>Progress is kept in your browser and needs JavaScript to show.</p></noscript>'
-        f"{_catalogue_json(data.cases.values())}"
+        f"{_catalogue_json(data.cases.values())}{_dashboard_json(data, page_link, chapter_link)}"
     )
 
 

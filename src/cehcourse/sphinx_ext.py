@@ -194,7 +194,11 @@ class PracticeDirective(_GeneratedSection):
 
 class ProgressDirective(_GeneratedSection):
     def html(self, data: CourseData) -> str:
-        return pages.progress(data, self.case_link)
+        return pages.progress(data, self.page_link, lambda chapter: self.relative_uri(f"book/{chapter}"))
+
+    def page_link(self, case: Case) -> str:
+        """A library case's own page; a self-check's chapter."""
+        return self.case_link(case) if case.role == "case" else self.relative_uri(f"book/{case.chapters[0]}")
 
 
 class AnswerKeyDirective(_CourseDirective):

@@ -53,6 +53,7 @@
     if (data.version !== 1) return "its version is not 1";
     if (!isPlainObject(data.cases)) return "it has no \"cases\" object";
     if (data.learner !== undefined && !/^[0-9a-f]{16}$/.test(String(data.learner))) return "its learner id is malformed";
+    if (data.last !== undefined && typeof data.last !== "string") return "its last case is malformed";
     for (var caseId in data.cases) {
       if (!isPlainObject(data.cases[caseId])) return "case \"" + caseId + "\" is not an object";
       for (var qid in data.cases[caseId]) {
@@ -363,6 +364,7 @@
       ". Your score counts the first try." : "";
     if (save) {
       entries[qid] = { h: hash, a: answer, c: verdict.correct, f: first, t: firstAnswer };
+      store.last = this.id;
       writeStore(store);
       var revealed = this.updateStages(true);
       if (revealed) {
@@ -488,6 +490,91 @@
     });
   }
 
+  /* ---- the progress dashboard: totals, where to continue, scores by objective ---- */
+
+  function percent(right, answered) {
+    return Math.round((100 * right) / answered);
+  }
+
+  function setupDashboard() {
+    var board = document.querySelector(".progress-dashboard");
+    var extra = document.getElementById("progress-dashboard-data");
+    if (!board || !extra) return;
+    var info = JSON.parse(extra.textContent);
+    var known = catalogue();
+    var store = readStore();
+    var total = 0, answered = 0, right = 0;
+    var byObjective = {};
+    Object.keys(info.objectives).forEach(function (tag) { byObjective[tag] = { total: 0, answered: 0, right: 0 }; });
+    for (var caseId in known) {
+      var saved = store.cases[caseId] || {};
+      var tags = (info.cases[caseId] || {}).objectives || [];
+      for (var qid in known[caseId].questions) {
+        var entry = saved[qid];
+        var done = entry && entry.h === known[caseId].questions[qid];
+        var good = done && firstTryCorrect(entry);
+        total += 1; answered += done ? 1 : 0; right += good ? 1 : 0;
+        tags.forEach(function (tag) {
+          var score = byObjective[tag];
+          if (!score) return;
+          score.total += 1; score.answered += done ? 1 : 0; score.right += good ? 1 : 0;
+        });
+      }
+    }
+    board.hidden = false;
+    board.querySelector(".progress-overall").textContent = answered === 0
+      ? "You have not answered any of the " + total + " questions yet."
+      : answered + " of " + total + " questions answered; " + right + " right on the first try (" + percent(right, answered) + "%).";
+    var resume = board.querySelector(".progress-continue");
+    var last = store.last && info.cases[store.last] && known[store.last];
+    if (last) {
+      var link = element("a", "", known[store.last].title);
+      link.href = info.cases[store.last].url;
+      setChildren(resume, [document.createTextNode("Continue where you left off: "), link]);
+    } else {
+      resume.textContent = "Start with the first chapter's self-check, or any case in the case library.";
+    }
+    var tried = Object.keys(byObjective).filter(function (tag) { return byObjective[tag].answered > 0; });
+    tried.sort(function (a, b) {
+      var sa = byObjective[a], sb = byObjective[b];
+      return sa.right / sa.answered - sb.right / sb.answered || sb.answered - sa.answered;
+    });
+    var untried = Object.keys(byObjective).filter(function (tag) { return byObjective[tag].answered === 0; });
+    var rows = tried.concat(untried).map(function (tag) {
+      var score = byObjective[tag], objective = info.objectives[tag];
+      var row = element("tr");
+      row.appendChild(element("td", "", objective.text));
+      var chapter = element("td");
+      var chapterLink = element("a", "", objective.chapter);
+      chapterLink.href = objective.url;
+      chapter.appendChild(chapterLink);
+      row.appendChild(chapter);
+      row.appendChild(element("td", "", score.answered === 0 ? "Not tried (" + score.total + " questions)"
+        : score.right + " of " + score.answered + " right first time (" + percent(score.right, score.answered) + "%)"));
+      return row;
+    });
+    setChildren(board.querySelector(".progress-objectives tbody"), rows);
+    var weakest = tried.filter(function (tag) { return byObjective[tag].right < byObjective[tag].answered; }).slice(0, 3);
+    var next = board.querySelector(".progress-next");
+    if (!weakest.length) {
+      setChildren(next, [element("p", "", tried.length
+        ? "Every objective you have practised was right on the first try: try the objectives you have not practised yet."
+        : "Answer some questions first: your weakest objectives will be listed here.")]);
+    } else {
+      var list = element("ol");
+      weakest.forEach(function (tag) {
+        var item = element("li");
+        var go = element("a", "", info.objectives[tag].text);
+        go.href = info.objectives[tag].url;
+        item.appendChild(go);
+        item.appendChild(document.createTextNode(" (" + info.objectives[tag].chapter + ": " +
+          byObjective[tag].right + " of " + byObjective[tag].answered + " right first time)"));
+        list.appendChild(item);
+      });
+      setChildren(next, [element("p", "", "Your weakest objectives so far, each linked to its chapter:"), list]);
+    }
+  }
+
   function setupProgressTools() {
     var tools = document.querySelector(".progress-tools");
     if (!tools) return;
@@ -495,7 +582,7 @@
     var message = tools.querySelector(".progress-message");
     tools.querySelector(".progress-export").addEventListener("click", function () {
       var data = readStore();
-      var payload = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), learner: data.learner, cases: data.cases };
+      var payload = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), learner: data.learner, last: data.last, cases: data.cases };
       var blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
       var link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
@@ -519,15 +606,16 @@
         }
         var problem = !isPlainObject(data) ? "it is not valid JSON"
           : data.format !== EXPORT_FORMAT ? "it is not a progress export from this course"
-          : storeProblem({ version: data.version, cases: data.cases });
+          : storeProblem({ version: data.version, cases: data.cases, learner: data.learner, last: data.last });
         if (problem) {
           message.textContent = "Could not import " + file.name + ": " + problem + ". Nothing was changed.";
         } else {
-          writeStore({ version: 1, learner: data.learner || readStore().learner, cases: data.cases });
+          writeStore({ version: 1, learner: data.learner || readStore().learner, last: data.last, cases: data.cases });
           var count = 0;
           for (var id in data.cases) count += Object.keys(data.cases[id]).length;
           message.textContent = "Imported " + count + " answers from " + file.name + ". Your progress now matches that file.";
           refreshProgressCells();
+          setupDashboard();
         }
         input.value = "";
       };
@@ -552,6 +640,7 @@
     });
     refreshProgressCells();
     setupProgressTools();
+    setupDashboard();
   }
 
   /* The registry, for tests that set answers as the quiz itself restores them. */
