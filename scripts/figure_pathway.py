@@ -30,7 +30,7 @@ INK = "#111111"
 
 STEPS = [
     ("0  Before any treatment",
-     "Urgent red flags (SNNOOP10; dissection; GCA if 50 or over):\n"
+     "Urgent red flags (SNNOOP10; dissection; suspected GCA at 50+):\n"
      "leave the pathway. Orange flags (post-traumatic onset,\n"
      "painkiller overuse): assess and explain. Medication overuse:\n"
      "withdraw first, then record a new baseline diary."),
