@@ -41,7 +41,7 @@ unit: setup
 # Notebooks run in their own pytest process: nbclient's event loop hangs beside the
 # Playwright session that the browser tests keep open.
 test: book browser-deps
-	$(BIN)/pytest --nbmake exercises
+	$(BIN)/pytest --nbmake --nbmake-timeout=300 exercises
 	$(BIN)/pytest tests
 
 # Lighthouse (pinned) only for the benchmark: it is large, and no test needs it.
