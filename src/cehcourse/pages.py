@@ -141,8 +141,18 @@ def answer_key_case_intro(case: Case) -> str:
 
 
 def answer_key_heading(case: Case) -> str:
-    label = "Chapter self-check" if case.role == "chapter-check" else "Case"
-    return f"{label}: {case.title}"
+    if case.role == "case":
+        return f"Case: {case.title}"
+    # Self-check titles often say so already.
+    return case.title if case.title.lower().startswith("self-check") else f"Chapter self-check: {case.title}"
+
+
+def answer_key_order(data: CourseData) -> list[Case]:
+    """The chapters' self-checks in chapter order, then the library in teaching order."""
+    chapters = list(data.catalogue.chapters)
+    checks = sorted((c for c in data.cases.values() if c.role == "chapter-check"),
+                    key=lambda c: chapters.index(c.chapters[0]) if c.chapters[0] in chapters else len(chapters))
+    return checks + data.library_cases()
 
 
 def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:

@@ -208,7 +208,7 @@ class AnswerKeyDirective(_CourseDirective):
     def run(self) -> list[nodes.Node]:
         self.note_data_dependencies()
         sections: list[nodes.Node] = []
-        for case in course(self.env).cases.values():
+        for case in pages.answer_key_order(course(self.env)):
             case_section = nodes.section(ids=[f"key-{case.id}"], classes=["answer-key-case"])
             case_section += nodes.title(text=pages.answer_key_heading(case))
             case_section += nodes.raw("", pages.answer_key_case_intro(case), format="html")
