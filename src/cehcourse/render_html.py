@@ -146,7 +146,7 @@ def render_case(
     return (
         f"{opening}"
         f'<p class="vignette-meta">{case.patient.describe().capitalize()} · '
-        f"{count} question{'s' if count != 1 else ''} · about {case.minutes} min</p>"
+        f"{count} question{'s' if count != 1 else ''}{'' if practice else f' · about {case.minutes} min'}</p>"
         '<div class="vignette-toolbar" hidden><p class="vignette-score" aria-live="polite"></p>'
         f'<button type="button" class="vignette-reset">Reset this {noun}</button></div>'
         f"{stages}{_summary(ending, stage_level) if ending else ''}{render_evidence(case, bib_path, stage_level)}"
