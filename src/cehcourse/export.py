@@ -141,9 +141,7 @@ def select_cases(course: CourseData, selection: Selection = Selection()) -> list
         if chapter not in known_chapters:
             raise ExportError(f"unknown chapter '{chapter}': one of {', '.join(known_chapters)}")
     for objective in selection.objectives:
-        chapter, _, objective_id = objective.partition("/")
-        entry = known_chapters.get(chapter)
-        if entry is None or objective_id not in {o.id for o in entry.objectives}:
+        if course.catalogue.objective(objective) is None:
             raise ExportError(
                 f"unknown learning objective '{objective}': write it as chapter/objective-id, "
                 "as in book/chapters.yaml"

@@ -391,9 +391,7 @@ def _cross_check(
                 if chapter not in catalogue.chapters:
                     errors.append(DataError(str(path), case.id, "chapters", f"unknown chapter '{chapter}'"))
             for objective in case.objectives:
-                chapter, _, objective_id = objective.partition("/")
-                known = catalogue.chapters.get(chapter)
-                if known is None or objective_id not in {o.id for o in known.objectives}:
+                if catalogue.objective(objective) is None:
                     errors.append(
                         DataError(str(path), case.id, "objectives", f"unknown learning objective '{objective}'")
                     )

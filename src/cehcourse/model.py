@@ -230,3 +230,9 @@ class Chapter(Strict):
 
 class ChapterCatalogue(Strict):
     chapters: dict[Slug, Chapter]
+
+    def objective(self, tag: str) -> Objective | None:
+        """The objective a case names as "<chapter>/<objective-id>", or None if unknown."""
+        chapter, _, objective_id = tag.partition("/")
+        entry = self.chapters.get(chapter)
+        return next((o for o in entry.objectives if o.id == objective_id), None) if entry else None

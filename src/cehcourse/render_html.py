@@ -15,7 +15,7 @@ from .kinds import LETTERS, kind_of
 from .markdown import to_html, to_inline_html
 from .model import AnyQuestion, Case, Stage
 
-__all__ = ["LETTERS", "answer_text", "case_noun", "render_case", "render_question", "worked_answer"]
+__all__ = ["LETTERS", "case_noun", "render_case", "render_question", "worked_answer"]
 
 
 def json_for_script(data: object) -> str:
@@ -35,10 +35,6 @@ def grading_data(case: Case) -> dict[str, object]:
         for _, question in case.questions()
     }
     return {"id": case.id, "questions": questions}
-
-
-def answer_text(question: AnyQuestion) -> str:
-    return kind_of(question).answer_text(question)
 
 
 def worked_answer(question: AnyQuestion) -> str:

@@ -110,6 +110,9 @@ class _CourseDirective(SphinxDirective):
     def relative_uri(self, docname: str) -> str:
         return self.env.app.builder.get_relative_uri(self.env.docname, docname)
 
+    def chapter_link(self, chapter: str) -> str:
+        return self.relative_uri(f"book/{chapter}")
+
 
 class VignetteDirective(_CourseDirective):
     """``{vignette} <case-id>``: the case as a static, graded quiz."""
@@ -135,10 +138,9 @@ class VignetteDirective(_CourseDirective):
         following = library[library.index(case) + 1] if case in library[:-1] else None
         objectives = []
         for tag in case.objectives:
-            chapter, _, objective_id = tag.partition("/")
-            entry = data.catalogue.chapters[chapter]
-            text = next(o.text for o in entry.objectives if o.id == objective_id)
-            objectives.append((text, self.relative_uri(f"book/{chapter}")))
+            objective = data.catalogue.objective(tag)
+            assert objective is not None  # the loader refuses unknown objectives
+            objectives.append((objective.text, self.chapter_link(tag.partition("/")[0])))
         next_case = (self.relative_uri(data.paths.case_page(following.id)), following.title) if following else None
         return CaseEnding(objectives, next_case)
 
@@ -194,11 +196,11 @@ class PracticeDirective(_GeneratedSection):
 
 class ProgressDirective(_GeneratedSection):
     def html(self, data: CourseData) -> str:
-        return pages.progress(data, self.page_link, lambda chapter: self.relative_uri(f"book/{chapter}"))
+        return pages.progress(data, self.page_link, self.chapter_link)
 
     def page_link(self, case: Case) -> str:
         """A library case's own page; a self-check's chapter."""
-        return self.case_link(case) if case.role == "case" else self.relative_uri(f"book/{case.chapters[0]}")
+        return self.case_link(case) if case.role == "case" else self.chapter_link(case.chapters[0])
 
 
 class AnswerKeyDirective(_CourseDirective):
