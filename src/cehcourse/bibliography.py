@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pybtex.database import BibliographyData, parse_file
-from pybtex.plugin import register_plugin
+from pybtex.plugin import find_plugin, register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, optional, sentence
@@ -73,11 +73,18 @@ class Reference:
     links: tuple[tuple[str, str], ...]
 
 
+@lru_cache(maxsize=4)
+def _plain_texts(path: Path) -> dict[str, str]:
+    """Every entry formatted once per build: the question bank lists evidence for each of
+    its questions, and pybtex looks up its plugins afresh on every call (slow)."""
+    backend = find_plugin("pybtex.backends", "text")()
+    return {entry.key: entry.text.render(backend).strip() for entry in _PlainStyle().format_bibliography(load(path))}
+
+
 def format_entries(path: Path, cite_keys: list[str]) -> list[Reference]:
     """Each key as a plain-text reference with its PubMed and DOI links, in the given order."""
     data = load(path)
-    wanted = BibliographyData(entries={key: data.entries[key] for key in cite_keys})
-    formatted = {entry.key: entry for entry in _PlainStyle().format_bibliography(wanted)}
+    texts = _plain_texts(path)
     result = []
     for key in cite_keys:
         fields = data.entries[key].fields
@@ -88,6 +95,5 @@ def format_entries(path: Path, cite_keys: list[str]) -> list[Reference]:
             links.append(("DOI", DOI_URL.format(fields["doi"])))
         if fields.get("url"):
             links.append(("Web page", str(fields["url"])))
-        text = formatted[key].text.render_as("text").strip()
-        result.append(Reference(key, text, tuple(links)))
+        result.append(Reference(key, texts[key], tuple(links)))
     return result
