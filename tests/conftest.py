@@ -33,8 +33,8 @@ CHROMIUM_ARGS = [
 
 # Markers (registered in pyproject.toml) follow from the fixtures a test asks for, so a new
 # test cannot forget them: `make unit` runs `-m "not site"` and needs no build.
-SITE_FIXTURES = {"site", "base_url", "page", "browser"}
-BROWSER_FIXTURES = {"page", "browser"}
+SITE_FIXTURES = {"site", "base_url", "page", "phone", "browser"}
+BROWSER_FIXTURES = {"page", "phone", "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -89,11 +89,25 @@ class PageProblems:
         )
 
 
+# A phone as most students hold one: 390 px wide, and they tap.
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+
+
 @pytest.fixture
 def page(browser: object, base_url: str) -> Iterator[object]:
     """A fresh browser context per test (fresh localStorage), recording problems on
     ``page.problems``; requests that leave the local server are blocked and recorded."""
-    context = browser.new_context()  # type: ignore[attr-defined]
+    yield from _recorded_page(browser, base_url, {})
+
+
+@pytest.fixture
+def phone(browser: object, base_url: str) -> Iterator[object]:
+    """As ``page``, on a 390 px touch screen."""
+    yield from _recorded_page(browser, base_url, PHONE)
+
+
+def _recorded_page(browser: object, base_url: str, options: dict[str, object]) -> Iterator[object]:
+    context = browser.new_context(**options)  # type: ignore[attr-defined]
     new_page = context.new_page()
     problems = PageProblems()
 

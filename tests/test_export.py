@@ -134,7 +134,7 @@ def compare(read: dict[str, Read], cases: list[Case], left: Any = to_inline_html
         if got.labels:
             assert got.labels["case"] == [case.id]
             assert got.labels["chapter"] == case.chapters
-            assert got.labels["objective"] == case.objectives
+            assert got.labels["objective"] == case.objectives_of(question)
 
 
 # ---------------------------------------------------------------------------------------

@@ -68,9 +68,18 @@ def test_answer_key_covers_every_question(site: Path) -> None:
     assert html.count('class="answer-key-question"') == sum(len(c.questions()) for c in COURSE.cases.values())
 
 
-def test_practice_set_draws_one_question_from_every_case(site: Path) -> None:
+def test_question_bank_holds_every_question_of_every_case(site: Path) -> None:
+    """Each question has its item script, and the bank's index names it with its hash."""
+    import json
+    import re
+
     html = (site / "book" / "practice.html").read_text(encoding="utf-8")
-    assert html.count('data-mode="practice"') == len(LIBRARY)
+    index = json.loads(re.search(r'<script type="application/json" id="bank-index">(.*?)</script>', html, re.S).group(1))
+    listed = {item["k"]: item["h"] for item in index["items"]}
+    expected = {f"{case.id}/{q.id}": q.content_hash() for case in COURSE.cases.values() for _, q in case.questions()}
+    assert listed == expected
+    scripts = {path.name for path in (site / "_static" / "bank").glob("*.js")}
+    assert scripts == {key.replace("/", ".") + ".js" for key in expected}
 
 
 def test_contents_list_cases_in_teaching_order() -> None:
@@ -92,6 +101,16 @@ def test_every_learning_objective_is_practised_by_a_case_or_self_check() -> None
         for objective in entry.objectives
     }
     assert declared <= tagged, f"objectives no case or self-check practises: {sorted(declared - tagged)}"
+
+
+def test_every_question_names_what_it_tests_and_every_case_objective_is_tested() -> None:
+    """Scores by objective count each question under its own objectives: so every question
+    names them, and a case lists only objectives that one of its questions tests."""
+    untagged = [q.id for case in COURSE.cases.values() for _, q in case.questions() if not q.objectives]
+    assert not untagged, f"questions without objectives: {untagged}"
+    for case in COURSE.cases.values():
+        tested = {tag for _, q in case.questions() for tag in q.objectives}
+        assert set(case.objectives) == tested, f"{case.id}: objectives no question tests: {set(case.objectives) - tested}"
 
 
 def test_notebook_quiz_comes_from_todays_data_and_engine(site: Path) -> None:

@@ -187,7 +187,8 @@ def test_report_numbers_match_the_exports(inputs: Path, tmp_path: Path) -> None:
     assert len(objectives) == sum(len(c.objectives) for c in COURSE.catalogue.chapters.values())
     for ref, row in objectives.items():
         tagged = {case.id for case in COURSE.cases.values() if ref in case.objectives}
-        keys = [key for key in counted if key[0] in tagged]
+        tested = {(case.id, q.id) for case in COURSE.cases.values() for _, q in case.questions() if ref in case.objectives_of(q)}
+        keys = [key for key in counted if key in tested]
         answers = sum(counted[key][0] for key in keys)
         firsts_right = sum(counted[key][1] for key in keys)
         who: set[str] = set().union(*(students_on[key] for key in keys)) if keys else set()

@@ -238,7 +238,7 @@ def check_cases(cases: Iterable[Case], fmt: str = "moodle") -> None:
             raise ExportError(f"{_where(case)}: has no questions to export")
         for _, question in case.questions():
             check_question(case, question)
-        for tag in _case_tags(case) if fmt == "moodle" else []:
+        for tag in _case_tags(case, case.objectives) if fmt == "moodle" else []:
             if len(tag) > MOODLE_TAG_LENGTH:
                 raise ExportError(
                     f"{_where(case)}: tag '{tag}' is longer than Moodle's {MOODLE_TAG_LENGTH} characters "
@@ -318,17 +318,17 @@ def step_label(step: int) -> str:
     return f"Step {step}"
 
 
-def _case_tags(case: Case) -> list[str]:
+def _case_tags(case: Case, objectives: list[str]) -> list[str]:
     return (
         [f"case:{case.id}"]
         + [f"chapter:{chapter}" for chapter in case.chapters]
-        + [f"objective:{objective}" for objective in case.objectives]
+        + [f"objective:{objective}" for objective in objectives]
     )
 
 
 def question_tags(entry: ExportQuestion) -> list[str]:
-    """Moodle tags: the case, its chapters and objectives, and the question's kind."""
-    return [*_case_tags(entry.case), f"kind:{entry.question.kind}"]
+    """Moodle tags: the case, its chapters, the objectives the question tests, its kind."""
+    return [*_case_tags(entry.case, entry.case.objectives_of(entry.question)), f"kind:{entry.question.kind}"]
 
 
 def _fraction(share: float) -> str:
@@ -383,11 +383,11 @@ def _metadata(parent: ET.Element, fields: list[tuple[str, str]]) -> None:
         _sub(field, "fieldentry", entry)
 
 
-def _case_metadata(case: Case) -> list[tuple[str, str]]:
+def _case_metadata(case: Case, objectives: list[str]) -> list[tuple[str, str]]:
     return (
         [(META_CASE, case.id)]
         + [(META_CHAPTER, chapter) for chapter in case.chapters]
-        + [(META_OBJECTIVE, objective) for objective in case.objectives]
+        + [(META_OBJECTIVE, objective) for objective in objectives]
     )
 
 
@@ -434,7 +434,7 @@ def qti_item(entry: ExportQuestion) -> ET.Element:
         ("points_possible", "1"),
         ("original_answer_ids", ",".join(answer_ids)),
         ("assessment_question_identifierref", f"ref-{question.id}"),
-        *_case_metadata(entry.case),
+        *_case_metadata(entry.case, entry.case.objectives_of(question)),
         (META_KIND, question.kind),
     ])
     presentation = _sub(item, "presentation")
@@ -512,7 +512,7 @@ def qti_assessment(case: Case) -> ET.Element:
         "xmlns": QTI_NS, "xmlns:xsi": XSI_NS, "xsi:schemaLocation": f"{QTI_NS} {QTI_SCHEMA}",
     })
     assessment = _sub(root, "assessment", ident=_assessment_ident(case), title=" ".join(case.title.split()))
-    _metadata(assessment, [("cc_maxattempts", "unlimited"), *_case_metadata(case)])
+    _metadata(assessment, [("cc_maxattempts", "unlimited"), *_case_metadata(case, case.objectives)])
     section = _sub(assessment, "section", ident="root_section")
     for entry in export_questions(case):
         section.append(qti_item(entry))

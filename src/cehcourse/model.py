@@ -55,10 +55,14 @@ class _QuestionBase(Strict):
     stem: Text
     teaching_point: Text
     cites: list[BibKey] = Field(default=[], max_length=20)
+    # The case's objectives this question tests (a subset of the case's list); empty means
+    # all of them. Scores by objective count each question under these.
+    objectives: list[ObjectiveRef] = Field(default=[], max_length=8)
 
     def content_hash(self) -> str:
-        """Changes whenever the question's content changes, so stored answers reset."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """Changes whenever the question's content changes, so stored answers reset.
+        Its objective tags are not content: retagging keeps students' answers."""
+        canonical = json.dumps(self.model_dump(mode="json", exclude={"objectives"}), sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
@@ -206,8 +210,23 @@ class Case(Strict):
                 raise ValueError(f"objective {item!r} should look like 'chapter/objective-id'")
         return value
 
+    @model_validator(mode="after")
+    def _question_objectives_are_the_cases(self) -> Case:
+        for _, question in self.questions():
+            stray = [tag for tag in question.objectives if tag not in self.objectives]
+            if stray:
+                raise ValueError(
+                    f"question {question.id!r} names objectives the case does not list: {', '.join(stray)}"
+                    " (add them to the case's objectives)"
+                )
+        return self
+
     def questions(self) -> list[tuple[Stage, AnyQuestion]]:
         return [(stage, question) for stage in self.stages for question in stage.questions]
+
+    def objectives_of(self, question: AnyQuestion) -> list[str]:
+        """What the question tests: its own tags, or else every objective of the case."""
+        return list(question.objectives) or list(self.objectives)
 
     def all_cites(self) -> list[str]:
         """Every bibliography key the case cites, case-level first, without repeats."""

@@ -1,5 +1,5 @@
-"""HTML for the pages generated from course data: chapter intro, case lists, practice
-set, progress page, instructor answer key and objectives map."""
+"""HTML for the pages generated from course data: chapter intro, case lists,
+progress page, instructor answer key and objectives map (the question bank: bank.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from html import escape
 
 from .course import CourseData
 from .markdown import to_inline_html
-from .model import Case, Chapter, Stage
-from .render_html import json_for_script, question_count, render_case
+from .kinds import kind_of
+from .model import Case, Chapter, MultipleQuestion, SingleQuestion
+from .render_html import json_for_script, question_count
 
 CaseLink = Callable[[Case], str]
 
@@ -63,43 +64,36 @@ def case_index(data: CourseData, link: CaseLink) -> str:
     )
 
 
-def practice_questions(data: CourseData) -> list[tuple[Case, Stage, int]]:
-    """One question from each library case, rotating through positions so that the
-    set mixes presentation, examination and management questions."""
-    chosen = []
-    for number, case in enumerate(data.library_cases()):
-        questions = case.questions()
-        stage, question = questions[number % len(questions)]
-        chosen.append((case, stage, stage.questions.index(question)))
-    return chosen
-
-
-def practice(data: CourseData) -> str:
-    blocks = []
-    for case, stage, q_index in practice_questions(data):
-        context = (
-            f"From the case *{case.title}* ({case.patient.describe()}): {case.summary}\n\n{stage.narrative}"
-        )
-        single = Stage(id=stage.id, title=stage.title, narrative=context, questions=[stage.questions[q_index]])
-        one_question = case.model_copy(update={"stages": [single]})
-        blocks.append(render_case(one_question, data.bib_path, level=2, practice=True))
-    return "".join(blocks)
-
-
-def _dashboard_json(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str], str]) -> str:
+def _dashboard_json(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str], str], bank_url: str) -> str:
     """What the progress dashboard adds to the catalogue: each case's page and objectives,
     and each objective's text and chapter."""
-    cases = {case.id: {"url": page_link(case), "objectives": case.objectives} for case in data.cases.values()}
+    cases = {
+        case.id: {"url": page_link(case), "objectives": {q.id: case.objectives_of(q) for _, q in case.questions()}}
+        for case in data.cases.values()
+    }
     objectives = {
         f"{slug}/{objective.id}": {"text": objective.text, "chapter": chapter.title, "url": chapter_link(slug)}
         for slug, chapter in data.catalogue.chapters.items()
         for objective in chapter.objectives
     }
-    payload = {"cases": cases, "objectives": objectives}
+    payload = {"cases": cases, "objectives": objectives, "bank": bank_url, "grading": _grading_rules(data)}
     return f'<script type="application/json" id="progress-dashboard-data">{json_for_script(payload)}</script>'
 
 
-def progress(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str], str]) -> str:
+def _grading_rules(data: CourseData) -> dict[str, dict[str, dict[str, object]]]:
+    """Each question's grading data, as its quiz has it, and its option count: progress.js
+    re-grades imported answers with the quiz's own rules instead of trusting their flags."""
+    rules: dict[str, dict[str, dict[str, object]]] = {}
+    for case in data.cases.values():
+        for _, question in case.questions():
+            rule: dict[str, object] = {"kind": question.kind, **kind_of(question).grading_data(question)}
+            if isinstance(question, (SingleQuestion, MultipleQuestion)):
+                rule["options"] = len(question.options)
+            rules.setdefault(case.id, {})[question.id] = rule
+    return rules
+
+
+def progress(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str], str], bank_url: str) -> str:
     """The dashboard (filled in by vignette.js from this browser's saved answers) and a
     table of every case and chapter self-check."""
     ordered = data.library_cases() + [case for case in data.cases.values() if case.role == "chapter-check"]
@@ -112,7 +106,7 @@ def progress(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str]
     )
     dashboard = (
         '<div class="progress-dashboard" hidden>'
-        '<p class="progress-overall"></p><p class="progress-continue"></p>'
+        '<p class="progress-overall"></p><p class="progress-continue"></p><p class="progress-review"></p>'
         '<h2 id="study-next">What to study next</h2><div class="progress-next"></div>'
         '<h2 id="by-objective">Scores by learning objective</h2>'
         '<div class="table-wrapper"><table class="table progress-objectives"><caption>First-try scores by '
@@ -126,13 +120,13 @@ def progress(data: CourseData, page_link: CaseLink, chapter_link: Callable[[str]
         '<div class="table-wrapper"><table class="table progress-table"><caption>Your progress in this browser</caption>'
         '<thead><tr><th scope="col">Case</th><th scope="col">Questions</th><th scope="col">State and score</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
-        '<div class="progress-tools" hidden>'
+        '<div class="progress-tools" hidden><h2 id="export-import">Export and import</h2>'
         '<button type="button" class="progress-export">Export progress (JSON file)</button> '
         '<label for="progress-import-file">Import progress from a file</label> '
         '<input type="file" id="progress-import-file" class="progress-import" accept="application/json,.json">'
         '<p class="progress-message" role="status" aria-live="polite"></p></div>'
         '<noscript><p>Progress is kept in your browser and needs JavaScript to show.</p></noscript>'
-        f"{_catalogue_json(data.cases.values())}{_dashboard_json(data, page_link, chapter_link)}"
+        f"{_catalogue_json(data.cases.values())}{_dashboard_json(data, page_link, chapter_link, bank_url)}"
     )
 
 
@@ -155,7 +149,9 @@ def answer_key_order(data: CourseData) -> list[Case]:
     return checks + data.library_cases()
 
 
-def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:
+def objectives_map(data: CourseData, relative_uri: Callable[[str], str], bank_url: str) -> str:
+    """Each objective with the cases that practise it and a question-bank link for it (the
+    link's objective tag is what an instructor puts in their own links)."""
     rows = []
     for slug, chapter in data.catalogue.chapters.items():
         for objective in chapter.objectives:
@@ -166,13 +162,14 @@ def objectives_map(data: CourseData, relative_uri: Callable[[str], str]) -> str:
                 f"{escape(c.title)}</a>"
                 for c in cases
             ) or "None yet"
+            practice = f'<a href="{bank_url}?mode=practice&amp;n=all&amp;objectives={tag}">Practise it</a> (<code>{tag}</code>)'
             rows.append(
                 f'<tr><td><a href="{relative_uri("book/" + slug)}">{escape(chapter.title)}</a></td>'
-                f"<td>{escape(objective.text)}</td><td>{links}</td></tr>"
+                f"<td>{escape(objective.text)}</td><td>{links}</td><td>{practice}</td></tr>"
             )
     return (
         '<div class="table-wrapper"><table class="table objectives-map"><caption>Chapter, objective and the cases that practise it</caption>'
-        '<thead><tr><th scope="col">Chapter</th><th scope="col">Objective</th><th scope="col">Cases</th></tr></thead>'
+        '<thead><tr><th scope="col">Chapter</th><th scope="col">Objective</th><th scope="col">Cases</th><th scope="col">Question bank</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div>'
     )
 

@@ -42,7 +42,7 @@ def worked_answer(question: AnyQuestion) -> str:
     explanations" (where vignette.js reads its feedback) and the instructor's answer key."""
     kind = kind_of(question)
     return (
-        f"<p><strong>Answer:</strong> {kind.answer_text(question)}</p>"
+        f"<p><strong>Answer:</strong> {kind.answer_html(question)}</p>"
         f"{kind.explanations_html(question)}"
         f'<div class="vignette-teaching"><strong>Teaching point:</strong> '
         f"{to_inline_html(question.teaching_point)}</div>"
@@ -68,9 +68,10 @@ def render_question(question: AnyQuestion) -> str:
 
 def _stage(stage: Stage, number: int, total: int, level: int) -> str:
     questions = "".join(render_question(question) for question in stage.questions)
+    title = escape(stage.title) if total == 1 else f"Stage {number} of {total}: {escape(stage.title)}"
     return (
         f'<div class="vignette-stage" data-stage="{stage.id}">'
-        f'<h{level} class="vignette-stage-title">Stage {number} of {total}: {escape(stage.title)}</h{level}>'
+        f'<h{level} class="vignette-stage-title">{title}</h{level}>'
         f'<div class="vignette-narrative">{to_html(stage.narrative)}</div>'
         f"{questions}</div>"
     )

@@ -402,7 +402,7 @@ def tally(course: CourseData, students: Sequence[Export], files: int = 0,
         for objective in chapter.objectives:
             ref = f"{chapter_id}/{objective.id}"
             cases = [case for case in ordered_cases(course) if ref in case.objectives]
-            keys = [(case.id, q.id) for case in cases for _, q in case.questions()]
+            keys = [(case.id, q.id) for case in cases for _, q in case.questions() if ref in case.objectives_of(q)]
             who: set[int] = set()
             for key in keys:
                 who |= answered_by.get(key, set())

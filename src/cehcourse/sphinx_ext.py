@@ -27,6 +27,11 @@ from .render_html import CaseEnding, render_case, worked_answer
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 QUIZ_MARKERS = ("data-vignette=", "data-progress-case=")
+# Scripts that build on the quiz engine, each only on the page that holds its data island.
+PAGE_ASSETS = (
+    ('id="progress-dashboard-data"', ["progress.js", "progress.css"]),
+    ('id="bank-index"', ["bank.js", "bank.css"]),
+)
 
 
 def course(env: Any) -> CourseData:
@@ -169,6 +174,10 @@ class _GeneratedSection(_CourseDirective):
     def case_link(self, case: Case) -> str:
         return self.relative_uri(course(self.env).paths.case_page(case.id))
 
+    def page_link(self, case: Case) -> str:
+        """A library case's own page; a self-check's chapter."""
+        return self.case_link(case) if case.role == "case" else self.chapter_link(case.chapters[0])
+
     def run(self) -> list[nodes.Node]:
         self.note_data_dependencies()
         html = self.html(course(self.env))
@@ -187,20 +196,9 @@ class CaseIndexDirective(_GeneratedSection):
         return pages.case_index(data, self.case_link)
 
 
-class PracticeDirective(_GeneratedSection):
-    searchable = False
-
-    def html(self, data: CourseData) -> str:
-        return pages.practice(data)
-
-
 class ProgressDirective(_GeneratedSection):
     def html(self, data: CourseData) -> str:
-        return pages.progress(data, self.page_link, self.chapter_link)
-
-    def page_link(self, case: Case) -> str:
-        """A library case's own page; a self-check's chapter."""
-        return self.case_link(case) if case.role == "case" else self.chapter_link(case.chapters[0])
+        return pages.progress(data, self.page_link, self.chapter_link, self.relative_uri(self.config.cehcourse_bank_page))
 
 
 class AnswerKeyDirective(_CourseDirective):
@@ -225,7 +223,7 @@ class AnswerKeyDirective(_CourseDirective):
 
 class ObjectivesMapDirective(_GeneratedSection):
     def html(self, data: CourseData) -> str:
-        return pages.objectives_map(data, self.relative_uri)
+        return pages.objectives_map(data, self.relative_uri, self.relative_uri(self.config.cehcourse_bank_page))
 
 
 # A quiz shown by show_case() in a notebook arrives as the cell's stored output: the HTML
@@ -255,9 +253,15 @@ class RefreshStoredQuizzes(SphinxTransform):
 def _add_quiz_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Quiz JS and CSS only on pages that hold a quiz (also notebook outputs)."""
     body = context.get("body", "")
-    if any(marker in body for marker in QUIZ_MARKERS):
+    extras = [asset for marker, assets in PAGE_ASSETS if marker in body for asset in assets]
+    if extras or any(marker in body for marker in QUIZ_MARKERS):
         app.add_css_file("vignette.css")
         app.add_js_file("vignette.js", defer="defer")
+    for asset in extras:
+        if asset.endswith(".css"):
+            app.add_css_file(asset)
+        else:
+            app.add_js_file(asset, defer="defer")
 
 
 def _add_search_guard(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -286,6 +290,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cehcourse_cases", defaults.cases, "env", [str])
     app.add_config_value("cehcourse_chapters", defaults.chapters, "env", [str])
     app.add_config_value("cehcourse_bibliography", defaults.bibliography, "env", [str])
+    # The question bank's page (the progress page links to its review session).
+    app.add_config_value("cehcourse_bank_page", "book/practice", "env", [str])
     app.connect("config-inited", _add_static_dir)
     app.connect("builder-inited", _load_or_stop)
     app.connect("env-check-consistency", _check_case_pages)
@@ -295,13 +301,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_quiz_assets)
     app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)
+    from . import sphinx_bank  # imports this module's directive base classes
+
+    sphinx_bank.setup(app)
     app.add_role("evidence", evidence_role)
     for name, directive in {
         "vignette": VignetteDirective,
         "chapter-intro": ChapterIntroDirective,
         "chapter-cases": ChapterCasesDirective,
         "case-index": CaseIndexDirective,
-        "practice-set": PracticeDirective,
         "progress-page": ProgressDirective,
         "answer-key": AnswerKeyDirective,
         "objectives-map": ObjectivesMapDirective,

@@ -75,6 +75,11 @@ class QuestionKind(Generic[Q]):
         """The right answer in a few words, as safe HTML."""
         raise NotImplementedError
 
+    def answer_html(self, question: Q) -> str:
+        """The right answer for the worked answer; choice kinds mark their letters so a
+        quiz that shuffles the options can relabel them."""
+        return self.answer_text(question)
+
     def inputs_html(self, question: Q, base: str) -> str:
         """The static quiz's controls; element ids start with *base*."""
         raise NotImplementedError
@@ -113,8 +118,13 @@ def format_number(value: float) -> str:
     return f"{value:.10g}"
 
 
+def letter_html(index: int) -> str:
+    """An option's letter; data-letter names the option, so a shuffled quiz can relabel it."""
+    return f'<span data-letter="{index}">{LETTERS[index]}</span>'
+
+
 def option_label(index: int, markdown: str) -> str:
-    return f'<span class="vignette-letter">{LETTERS[index]}.</span> {to_inline_html(markdown)}'
+    return f'<span class="vignette-letter">{letter_html(index)}.</span> {to_inline_html(markdown)}'
 
 
 def explanation_list(entries: list[tuple[int, str, str]]) -> str:

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..markdown import plain_text, to_inline_html
 from ..model import MultipleQuestion, SingleQuestion
-from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, explanation_list, option_label, register
+from . import LETTERS, NOT_ANSWERED, Answer, LiveInputs, QuestionKind, Verdict, explanation_list, letter_html, option_label, register
 
 Choice = SingleQuestion | MultipleQuestion
 
@@ -31,6 +31,9 @@ class _ChoiceKind(QuestionKind[Choice]):
     def answer_text(self, question: Choice) -> str:
         return ", ".join(LETTERS[i] for i in correct_options(question))
 
+    def answer_html(self, question: Choice) -> str:
+        return ", ".join(letter_html(i) for i in correct_options(question))
+
     def inputs_html(self, question: Choice, base: str) -> str:
         rows = [
             f'<div class="vignette-option"><input type="{self.input_type}" id="{base}-{index}" '
@@ -41,7 +44,7 @@ class _ChoiceKind(QuestionKind[Choice]):
 
     def explanations_html(self, question: Choice) -> str:
         return explanation_list([
-            (index, f"<strong>{LETTERS[index]}. {to_inline_html(option.text)}</strong> "
+            (index, f"<strong>{letter_html(index)}. {to_inline_html(option.text)}</strong> "
                     f"({'Correct option' if option.correct else 'Incorrect option'})", option.explanation)
             for index, option in enumerate(question.options)
         ])

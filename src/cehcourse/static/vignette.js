@@ -47,7 +47,52 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  /* Returns an error message, or "" when data is a well-formed store. */
+  /* Spaced review (a Leitner schedule): a question missed comes back after 1 day; each
+   * right answer on a review moves it up a box (3, 7, 14, 30 days); after the last box it
+   * leaves the schedule; any wrong answer puts it back in box 1. Entries are
+   * review["case/question"] = {h: content hash, b: box, d: due day "YYYY-MM-DD"}. */
+  var REVIEW_DAYS = [1, 3, 7, 14, 30];
+
+  function validReview(entry) {
+    return isPlainObject(entry) && typeof entry.h === "string" && typeof entry.b === "number" &&
+      entry.b >= 1 && entry.b <= REVIEW_DAYS.length && Math.floor(entry.b) === entry.b &&
+      typeof entry.d === "string" && /^\d{4}-\d{2}-\d{2}$/.test(entry.d);
+  }
+
+  /* The learner's own calendar day, so "due today" turns over at their midnight. */
+  function dayString(date) {
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+  }
+
+  function today() {
+    return dayString(new Date());
+  }
+
+  function daysFromToday(days) {
+    var date = new Date();
+    date.setDate(date.getDate() + days);
+    return dayString(date);
+  }
+
+  /* After every graded answer to question `key` (case page, bank or review alike): a miss
+   * (re)starts the schedule; a right answer moves the question on only when it was due. */
+  function scheduleReview(store, key, hash, correct) {
+    var review = store.review = store.review || {};
+    var entry = validReview(review[key]) && review[key].h === hash ? review[key] : null;
+    if (!correct) {
+      review[key] = { h: hash, b: 1, d: daysFromToday(REVIEW_DAYS[0]) };
+    } else if (entry && entry.d <= today()) {
+      if (entry.b >= REVIEW_DAYS.length) {
+        delete review[key];
+      } else {
+        review[key] = { h: hash, b: entry.b + 1, d: daysFromToday(REVIEW_DAYS[entry.b]) };
+      }
+    }
+  }
+
+  /* Returns an error message, or "" when data is a well-formed store (used for imports,
+   * which are refused whole; a stored copy is repaired entry by entry by readStore). */
   function storeProblem(data) {
     if (!isPlainObject(data)) return "it is not a JSON object";
     if (data.version !== 1) return "its version is not 1";
@@ -60,26 +105,55 @@
         if (!validEntry(data.cases[caseId][qid])) return "the answer to \"" + qid + "\" is malformed";
       }
     }
+    if (data.review !== undefined) {
+      if (!isPlainObject(data.review)) return "its review schedule is not an object";
+      for (var key in data.review) {
+        if (!validReview(data.review[key])) return "the review entry for \"" + key + "\" is malformed";
+      }
+    }
     return "";
+  }
+
+  /* The stored progress with any malformed entry dropped on its own: one bad entry (an
+   * old version, a hand edit) must never hide or wipe the rest. */
+  function repairedStore(data) {
+    if (!isPlainObject(data) || data.version !== 1) return emptyStore();
+    var store = emptyStore();
+    if (typeof data.learner === "string" && /^[0-9a-f]{16}$/.test(data.learner)) store.learner = data.learner;
+    if (typeof data.last === "string") store.last = data.last;
+    var cases = isPlainObject(data.cases) ? data.cases : {};
+    Object.keys(cases).forEach(function (caseId) {
+      if (!isPlainObject(cases[caseId])) return;
+      Object.keys(cases[caseId]).forEach(function (qid) {
+        if (!validEntry(cases[caseId][qid])) return;
+        (store.cases[caseId] = store.cases[caseId] || {})[qid] = cases[caseId][qid];
+      });
+    });
+    var review = isPlainObject(data.review) ? data.review : {};
+    Object.keys(review).forEach(function (key) {
+      if (validReview(review[key])) (store.review = store.review || {})[key] = review[key];
+    });
+    return store;
   }
 
   function readStore() {
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
-      if (!raw) return emptyStore();
-      var data = JSON.parse(raw);
-      return storeProblem(data) ? emptyStore() : data;
+      return raw ? repairedStore(JSON.parse(raw)) : emptyStore();
     } catch (e) {
       return emptyStore();
     }
   }
 
+  /* Returns false when the browser would not keep it (storage blocked or full): the quiz
+   * still works for this visit, and an import can say that nothing changed. */
   function writeStore(data) {
     if (!data.learner) data.learner = newLearnerId();
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify(data));
+      return true;
     } catch (e) {
-      /* Storage blocked or full: the quiz still works for this visit. */
+      return false;
     }
   }
 
@@ -113,6 +187,12 @@
   function setChildren(target, children) {
     while (target.firstChild) target.removeChild(target.firstChild);
     children.forEach(function (child) { target.appendChild(child); });
+  }
+
+  /* The letter option `index` shows: its own unless the question bank shuffled the options. */
+  function letterOf(fieldset, index) {
+    var span = fieldset.querySelector('.vignette-letter [data-letter="' + index + '"]');
+    return span ? span.textContent : LETTERS[index];
   }
 
   /* One feedback line about option (or item) `index`, with that option's explanation. */
@@ -167,14 +247,14 @@
       details: function (fieldset, q, verdict) {
         var parts = [];
         if (q.kind === "single" && !verdict.correct) {
-          parts.push(element("p", "", "The answer is " + q.correct.map(function (i) { return LETTERS[i]; }).join(", ") + "."));
+          parts.push(element("p", "", "The answer is " + q.correct.map(function (i) { return letterOf(fieldset, i); }).join(", ") + "."));
         }
         var list = element("ul", "vignette-feedback-list");
         verdict.chosen.forEach(function (i) {
-          list.appendChild(optionFeedback(fieldset, i, "You chose " + LETTERS[i] + ".", "data-feedback-option"));
+          list.appendChild(optionFeedback(fieldset, i, "You chose " + letterOf(fieldset, i) + ".", "data-feedback-option"));
         });
         verdict.missed.forEach(function (i) {
-          list.appendChild(optionFeedback(fieldset, i, "You missed " + LETTERS[i] + ".", "data-feedback-missed"));
+          list.appendChild(optionFeedback(fieldset, i, "You missed " + letterOf(fieldset, i) + ".", "data-feedback-missed"));
         });
         return parts.concat([list]);
       },
@@ -277,8 +357,12 @@
 
   /* ---- one case ---- */
 
-  function Vignette(root) {
+  /* options (the question bank's): fresh -- do not restore saved answers; hold -- an exam:
+   * "Save answer" keeps the answer without feedback until reveal(); onCheck(qid, verdict)
+   * -- called after each graded answer. */
+  function Vignette(root, options) {
     this.root = root;
+    this.options = options || {};
     this.id = root.getAttribute("data-vignette");
     this.practice = root.getAttribute("data-mode") === "practice";
     var data = JSON.parse(root.querySelector("script.vignette-data").textContent);
@@ -300,13 +384,16 @@
   Vignette.prototype.init = function () {
     var self = this;
     var toolbar = this.root.querySelector(".vignette-toolbar");
-    toolbar.hidden = false;
-    if (this.practice) this.score.hidden = true;
-    this.root.querySelector(".vignette-reset").addEventListener("click", function () { self.reset(); });
+    if (toolbar) {
+      toolbar.hidden = false;
+      if (this.practice) this.score.hidden = true;
+      this.root.querySelector(".vignette-reset").addEventListener("click", function () { self.reset(); });
+    }
     this.fieldsets().forEach(function (fieldset) {
       var qid = fieldset.getAttribute("data-question");
       var button = fieldset.querySelector(".vignette-check");
       button.hidden = false;
+      if (self.options.hold) button.textContent = "Save answer";
       fieldset.querySelector("details.vignette-answer").hidden = true;
       button.addEventListener("click", function () { self.check(fieldset, true); });
       var number = fieldset.querySelector("input[type=number]");
@@ -318,7 +405,7 @@
           }
         });
       }
-      var saved = savedAnswer(self.id, qid, fieldset.getAttribute("data-hash"));
+      var saved = !self.options.fresh && savedAnswer(self.id, qid, fieldset.getAttribute("data-hash"));
       if (saved) {
         KINDS[self.questions[qid].kind].restore(fieldset, saved.a);
         self.check(fieldset, false);
@@ -343,6 +430,14 @@
       setChildren(feedback, [element("p", "", kind.empty)]);
       return;
     }
+    if (this.options.hold) {
+      // An exam: keep the answer, say so, and give no hint of the verdict until reveal().
+      this.answered[qid] = true;
+      feedback.className = "vignette-feedback vignette-feedback-held";
+      setChildren(feedback, [element("p", "", "Answer saved. You can change it until you finish; feedback comes at the end.")]);
+      if (this.options.onCheck) this.options.onCheck(qid, null);
+      return;
+    }
     feedback.className = "vignette-feedback " + (verdict.correct ? "is-correct" : "is-incorrect");
     setChildren(feedback, feedbackNodes(fieldset, q, verdict, answer));
     if (kind.mark) kind.mark(fieldset, q, verdict, answer);
@@ -365,6 +460,7 @@
     if (save) {
       entries[qid] = { h: hash, a: answer, c: verdict.correct, f: first, t: firstAnswer };
       store.last = this.id;
+      scheduleReview(store, this.id + "/" + qid, hash, verdict.correct);
       writeStore(store);
       var revealed = this.updateStages(true);
       if (revealed) {
@@ -374,7 +470,28 @@
       this.updateScore();
       this.updateSummary();
       refreshProgressCells();
+      if (this.options.onCheck) this.options.onCheck(qid, verdict);
     }
+  };
+
+  /* The end of an exam: grade and save every answer given, with its feedback; a question
+   * left blank shows its worked answer. */
+  Vignette.prototype.reveal = function () {
+    this.options.hold = false;
+    this.fieldsets().forEach(function (fieldset) {
+      fieldset.querySelector(".vignette-check").hidden = true;
+      fieldset.querySelectorAll("input, select").forEach(function (input) { input.disabled = true; });
+      if (this.answered[fieldset.getAttribute("data-question")]) {
+        this.check(fieldset, true);
+      } else {
+        var feedback = fieldset.querySelector(".vignette-feedback");
+        feedback.className = "vignette-feedback is-incorrect";
+        setChildren(feedback, [element("p", "vignette-verdict", "Not answered.")]);
+        var details = fieldset.querySelector("details.vignette-answer");
+        details.hidden = false;
+        details.open = true;
+      }
+    }, this);
   };
 
   /* A stage shows once every question before it is answered. Returns a newly shown stage. */
@@ -394,6 +511,7 @@
   };
 
   Vignette.prototype.updateScore = function () {
+    if (!this.score) return;
     var total = Object.keys(this.questions).length;
     var answered = Object.keys(this.answered).length;
     var right = Object.keys(this.correct).filter(function (k) { return this.correct[k]; }, this).length;
@@ -490,143 +608,13 @@
     });
   }
 
-  /* ---- the progress dashboard: totals, where to continue, scores by objective ---- */
-
-  function percent(right, answered) {
-    return Math.round((100 * right) / answered);
-  }
-
-  function setupDashboard() {
-    var board = document.querySelector(".progress-dashboard");
-    var extra = document.getElementById("progress-dashboard-data");
-    if (!board || !extra) return;
-    var info = JSON.parse(extra.textContent);
-    var known = catalogue();
-    var store = readStore();
-    var total = 0, answered = 0, right = 0;
-    var byObjective = {};
-    Object.keys(info.objectives).forEach(function (tag) { byObjective[tag] = { total: 0, answered: 0, right: 0 }; });
-    for (var caseId in known) {
-      var saved = store.cases[caseId] || {};
-      var tags = (info.cases[caseId] || {}).objectives || [];
-      for (var qid in known[caseId].questions) {
-        var entry = saved[qid];
-        var done = entry && entry.h === known[caseId].questions[qid];
-        var good = done && firstTryCorrect(entry);
-        total += 1; answered += done ? 1 : 0; right += good ? 1 : 0;
-        tags.forEach(function (tag) {
-          var score = byObjective[tag];
-          if (!score) return;
-          score.total += 1; score.answered += done ? 1 : 0; score.right += good ? 1 : 0;
-        });
-      }
-    }
-    board.hidden = false;
-    board.querySelector(".progress-overall").textContent = answered === 0
-      ? "You have not answered any of the " + total + " questions yet."
-      : answered + " of " + total + " questions answered; " + right + " right on the first try (" + percent(right, answered) + "%).";
-    var resume = board.querySelector(".progress-continue");
-    var last = store.last && info.cases[store.last] && known[store.last];
-    if (last) {
-      var link = element("a", "", known[store.last].title);
-      link.href = info.cases[store.last].url;
-      setChildren(resume, [document.createTextNode("Continue where you left off: "), link]);
-    } else {
-      resume.textContent = "Start with the first chapter's self-check, or any case in the case library.";
-    }
-    var tried = Object.keys(byObjective).filter(function (tag) { return byObjective[tag].answered > 0; });
-    tried.sort(function (a, b) {
-      var sa = byObjective[a], sb = byObjective[b];
-      return sa.right / sa.answered - sb.right / sb.answered || sb.answered - sa.answered;
-    });
-    var untried = Object.keys(byObjective).filter(function (tag) { return byObjective[tag].answered === 0; });
-    var rows = tried.concat(untried).map(function (tag) {
-      var score = byObjective[tag], objective = info.objectives[tag];
-      var row = element("tr");
-      row.appendChild(element("td", "", objective.text));
-      var chapter = element("td");
-      var chapterLink = element("a", "", objective.chapter);
-      chapterLink.href = objective.url;
-      chapter.appendChild(chapterLink);
-      row.appendChild(chapter);
-      row.appendChild(element("td", "", score.answered === 0 ? "Not tried (" + score.total + " questions)"
-        : score.right + " of " + score.answered + " right first time (" + percent(score.right, score.answered) + "%)"));
-      return row;
-    });
-    setChildren(board.querySelector(".progress-objectives tbody"), rows);
-    var weakest = tried.filter(function (tag) { return byObjective[tag].right < byObjective[tag].answered; }).slice(0, 3);
-    var next = board.querySelector(".progress-next");
-    if (!weakest.length) {
-      setChildren(next, [element("p", "", tried.length
-        ? "Every objective you have practised was right on the first try: try the objectives you have not practised yet."
-        : "Answer some questions first: your weakest objectives will be listed here.")]);
-    } else {
-      var list = element("ol");
-      weakest.forEach(function (tag) {
-        var item = element("li");
-        var go = element("a", "", info.objectives[tag].text);
-        go.href = info.objectives[tag].url;
-        item.appendChild(go);
-        item.appendChild(document.createTextNode(" (" + info.objectives[tag].chapter + ": " +
-          byObjective[tag].right + " of " + byObjective[tag].answered + " right first time)"));
-        list.appendChild(item);
-      });
-      setChildren(next, [element("p", "", "Your weakest objectives so far, each linked to its chapter:"), list]);
-    }
-  }
-
-  function setupProgressTools() {
-    var tools = document.querySelector(".progress-tools");
-    if (!tools) return;
-    tools.hidden = false;
-    var message = tools.querySelector(".progress-message");
-    tools.querySelector(".progress-export").addEventListener("click", function () {
-      var data = readStore();
-      var payload = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), learner: data.learner, last: data.last, cases: data.cases };
-      var blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
-      var link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = "ceh-course-progress.json";
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      message.textContent = "Progress exported as ceh-course-progress.json.";
-    });
-    var input = tools.querySelector(".progress-import");
-    input.addEventListener("change", function () {
-      var file = input.files && input.files[0];
-      if (!file) return;
-      var reader = new FileReader();
-      reader.onload = function () {
-        var data;
-        try {
-          data = JSON.parse(String(reader.result));
-        } catch (e) {
-          data = null;
-        }
-        var problem = !isPlainObject(data) ? "it is not valid JSON"
-          : data.format !== EXPORT_FORMAT ? "it is not a progress export from this course"
-          : storeProblem({ version: data.version, cases: data.cases, learner: data.learner, last: data.last });
-        if (problem) {
-          message.textContent = "Could not import " + file.name + ": " + problem + ". Nothing was changed.";
-        } else {
-          writeStore({ version: 1, learner: data.learner || readStore().learner, last: data.last, cases: data.cases });
-          var count = 0;
-          for (var id in data.cases) count += Object.keys(data.cases[id]).length;
-          message.textContent = "Imported " + count + " answers from " + file.name + ". Your progress now matches that file.";
-          refreshProgressCells();
-          setupDashboard();
-        }
-        input.value = "";
-      };
-      reader.readAsText(file);
-    });
-  }
-
-  function start() {
-    document.querySelectorAll("[data-vignette]").forEach(function (root) {
+  /* Start every quiz on the page; a quiz that cannot start says so and keeps its no-JS
+   * reading. Returns the started quizzes. */
+  function startQuizzes(roots, options) {
+    var started = [];
+    roots.forEach(function (root) {
       try {
-        new Vignette(root);
+        started.push(new Vignette(root, options));
       } catch (e) {
         /* Said in the console (the site tests fail on console errors) and on the page; the
          * block keeps its no-JS reading, answers in each question's <details>. */
@@ -638,13 +626,27 @@
         root.insertBefore(notice, root.firstChild);
       }
     });
-    refreshProgressCells();
-    setupProgressTools();
-    setupDashboard();
+    return started;
   }
 
-  /* The registry, for tests that set answers as the quiz itself restores them. */
-  window.cehcourse = { kinds: KINDS };
+  /* What progress.js and bank.js (loaded after this file, on their own pages) build on; the
+   * tests also set answers through `kinds` as the quiz itself restores them. */
+  window.cehcourse = {
+    kinds: KINDS,
+    letters: LETTERS,
+    store: { read: readStore, write: writeStore, problem: storeProblem, firstTryCorrect: firstTryCorrect, validEntry: validEntry },
+    review: { days: REVIEW_DAYS, today: today, valid: validReview },
+    catalogue: catalogue,
+    refreshProgressCells: refreshProgressCells,
+    startQuizzes: startQuizzes,
+    element: element,
+    setChildren: setChildren
+  };
+
+  function start() {
+    startQuizzes(Array.prototype.slice.call(document.querySelectorAll("[data-vignette]:not([data-bank-item])")));
+    refreshProgressCells();
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
