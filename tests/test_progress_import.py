@@ -314,6 +314,9 @@ def test_the_confirmation_by_keyboard_alone(page, course, tmp_path: Path) -> Non
     c0 = question(course, CLASSIC, 0)
     open_progress(page)
     path = export_file(tmp_path, "progress.json", {CLASSIC: {c0.id: saved(c0, right=True)}})
+    # The window in front, as a reader's is: Chromium opens a file chooser from the keyboard
+    # only in the focused window (an earlier test's window may still hold the focus).
+    page.bring_to_front()
     page.focus(".progress-export")
     page.keyboard.press("Tab")
     assert focused(page) == "progress-import-file"

@@ -376,5 +376,9 @@ def test_progress_dashboard_totals_objectives_and_where_to_continue(page) -> Non
     assert top.nth(2).inner_text() == f"{weakest[0]} of {weakest[1]} right first time ({round(100 * weakest[0] / weakest[1])}%)"
     missed = [text for text, (r, n) in expected.items() if r < n]
     assert any(text in page.inner_text(".progress-next") for text in missed), "a missed objective is suggested for study"
+    practise = page.locator(".progress-next a", has_text="Practise its questions").first
+    tag = next(tag for _, q in case.questions() for tag in case.objectives_of(q)
+               if course.catalogue.objective(tag).text in page.inner_text(".progress-next li:first-child"))  # type: ignore[union-attr]
+    assert practise.get_attribute("href") == f"practice.html?mode=practice&n=all&objectives={tag}"
     assert page.inner_text('[data-progress-case="check-assessment"]') == "Not started", "self-checks are listed too"
     assert not page.problems.all(), page.problems.all()

@@ -135,12 +135,12 @@ def bank_page(data: CourseData, scripts: dict[str, str], items_url: str, page_li
         '<p class="bank-timer-left" hidden></p><p class="bank-timer-alert" role="status" aria-live="polite"></p>'
         '<p class="bank-share">Link to this set (the same questions for anyone who opens it): '
         '<a class="bank-link" href="#">this set</a></p>'
-        '<ol class="bank-items"></ol>'
-        '<button type="button" class="bank-finish" hidden>Finish the exam and see the results</button>'
         '<div class="bank-results" hidden><h2 class="bank-results-title" id="bank-results" tabindex="-1">Results</h2>'
         '<p class="bank-results-score"></p>'
         '<div class="table-wrapper"><table class="table bank-results-objectives"><caption>Results by learning objective</caption>'
         '<thead><tr><th scope="col">Objective</th><th scope="col">Score</th></tr></thead><tbody></tbody></table></div></div>'
+        '<ol class="bank-items"></ol>'
+        '<button type="button" class="bank-finish" hidden>Finish the exam and see the results</button>'
         '<button type="button" class="bank-new">New set with the same options</button>'
         "</div>"
     )

@@ -119,10 +119,13 @@
         go.href = info.objectives[tag].url;
         item.appendChild(go);
         item.appendChild(document.createTextNode(" (" + info.objectives[tag].chapter + ": " +
-          byObjective[tag].right + " of " + byObjective[tag].answered + " right first time)"));
+          byObjective[tag].right + " of " + byObjective[tag].answered + " right first time). "));
+        var practise = element("a", "", "Practise its questions");
+        practise.href = info.bank + "?mode=practice&n=all&objectives=" + tag;
+        item.appendChild(practise);
         list.appendChild(item);
       });
-      setChildren(next, [element("p", "", "Your weakest objectives so far, each linked to its chapter:"), list]);
+      setChildren(next, [element("p", "", "Your weakest objectives so far, each linked to its chapter and to a practice set:"), list]);
     }
   }
 
