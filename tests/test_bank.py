@@ -187,6 +187,8 @@ def test_missed_questions_come_back_on_a_leitner_schedule(phone) -> None:  # typ
         assert progress_review_line(page) == f"No questions due for review today; 1 scheduled, the next on {next_day}."
 
     review_on(1, right=True)        # box 2: back in 3 days
+    assert page.inner_text(".bank-status") == ("Set score: 1 correct of 1 answered (1 question). "
+                                               "Review done. Next review: 2026-12-02 (1 question).")
     not_due_on(3, "2026-12-02")
     review_on(4, right=True)        # box 3: back in 7 days
     not_due_on(10, "2026-12-09")

@@ -233,8 +233,21 @@
         : answered + " of " + plural(s.items.length, "question") + " answered. Feedback comes when you finish.";
     } else {
       status.textContent = answered === 0 ? plural(s.items.length, "question") + " in this set."
-        : "Set score: " + right + " correct of " + answered + " answered (" + plural(s.items.length, "question") + ").";
+        : "Set score: " + right + " correct of " + answered + " answered (" + plural(s.items.length, "question") + ")." +
+          (s.settings.mode === "review" && answered === s.items.length ? " Review done. " + nextReview() : "");
     }
+  }
+
+  /* When the schedule brings questions back next (after today's review). */
+  function nextReview() {
+    var review = api.store.read().review || {};
+    var current = {};
+    index.items.forEach(function (item) { current[item.k] = item.h; });
+    var days = Object.keys(review).filter(function (key) { return review[key].h === current[key]; })
+      .map(function (key) { return review[key].d; }).sort();
+    if (!days.length) return "Nothing else is scheduled.";
+    var count = days.filter(function (day) { return day === days[0]; }).length;
+    return "Next review: " + days[0] + " (" + plural(count, "question") + ").";
   }
 
   function describeSet(settings, count) {
