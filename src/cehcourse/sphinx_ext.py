@@ -301,6 +301,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_quiz_assets)
     app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)
+    app.setup_extension("cehcourse.notebook_download")
     from . import sphinx_bank  # imports this module's directive base classes
 
     sphinx_bank.setup(app)
