@@ -331,7 +331,16 @@ def test_end_of_case_summary_lists_what_to_review_and_the_next_case(page) -> Non
     assert page.inner_text(".vignette-summary-score") == "First try: 5 of 6 correct."
     review = summary.locator(".vignette-summary-review a")
     assert review.count() == 1 and review.get_attribute("href") == "#vg-classic-first-feature"
-    assert summary.locator("ul").nth(1).locator("li").count() >= 1, "the case's objectives are listed"
+    # Each objective is met when every question testing it was right first time.
+    case = load_course(ROOT).cases["classic-ceh"]
+    shown = dict(summary.locator(".vignette-summary-objectives li").evaluate_all(
+        "items => items.map(li => [li.dataset.objective, li.querySelector('.vignette-objective-result').textContent])"))
+    assert list(shown) == case.objectives
+    for tag in case.objectives:
+        testing = [q.id for _, q in case.questions() if tag in case.objectives_of(q)]
+        right = len([qid for qid in testing if qid != "classic-first-feature"])
+        verdict = " ✓ Met: " if right == len(testing) else " ✗ To review: "
+        assert shown[tag] == f"{verdict}{right} of {len(testing)} right first time.", tag
     next_case = summary.get_by_role("link", name=re.compile(r"^Next case: "))
     assert next_case.get_attribute("href") == "hemicrania-continua.html"
     next_case.click()

@@ -31,7 +31,10 @@ def question_count(case: Case) -> int:
 def grading_data(case: Case) -> dict[str, object]:
     """What vignette.js needs to grade; explanations are read from the rendered markup."""
     questions: dict[str, object] = {
-        question.id: {"kind": question.kind, "hash": question.content_hash(), **kind_of(question).grading_data(question)}
+        question.id: {
+            "kind": question.kind, "hash": question.content_hash(), "objectives": case.objectives_of(question),
+            **kind_of(question).grading_data(question),
+        }
         for _, question in case.questions()
     }
     return {"id": case.id, "questions": questions}
@@ -95,15 +98,20 @@ def render_evidence(case: Case, bib_path: Path, level: int) -> str:
 
 @dataclass(frozen=True)
 class CaseEnding:
-    """What the end-of-case summary points to: the case's objectives (text, chapter URL)
-    and the next case in teaching order (URL, title), if any."""
+    """What the end-of-case summary points to: the case's objectives (tag, text, chapter
+    URL), each marked met or to review once the case is done, and the next case in
+    teaching order (URL, title), if any."""
 
-    objectives: list[tuple[str, str]]
+    objectives: list[tuple[str, str, str]]
     next_case: tuple[str, str] | None
 
 
 def _summary(ending: CaseEnding, level: int) -> str:
-    objectives = "".join(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in ending.objectives)
+    objectives = "".join(
+        f'<li data-objective="{escape(tag)}"><a href="{escape(url)}">{escape(text)}</a>'
+        '<span class="vignette-objective-result"></span></li>'
+        for tag, text, url in ending.objectives
+    )
     next_link = (
         f'<p class="vignette-summary-next"><a href="{escape(ending.next_case[0])}">Next case: '
         f"{escape(ending.next_case[1])}</a></p>"
@@ -114,7 +122,8 @@ def _summary(ending: CaseEnding, level: int) -> str:
         f'<h{level} class="vignette-summary-title">Case complete</h{level}>'
         '<p class="vignette-summary-score" role="status"></p>'
         '<div class="vignette-summary-review"></div>'
-        f"<p>This case practised these learning objectives (each links to its chapter):</p><ul>{objectives}</ul>"
+        f"<p>This case practised these learning objectives (each links to its chapter):</p>"
+        f'<ul class="vignette-summary-objectives">{objectives}</ul>'
         f"{next_link}</div>"
     )
 

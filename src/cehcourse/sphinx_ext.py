@@ -145,7 +145,7 @@ class VignetteDirective(_CourseDirective):
         for tag in case.objectives:
             objective = data.catalogue.objective(tag)
             assert objective is not None  # the loader refuses unknown objectives
-            objectives.append((objective.text, self.chapter_link(tag.partition("/")[0])))
+            objectives.append((tag, objective.text, self.chapter_link(tag.partition("/")[0])))
         next_case = (self.relative_uri(data.paths.case_page(following.id)), following.title) if following else None
         return CaseEnding(objectives, next_case)
 

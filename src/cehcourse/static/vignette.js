@@ -547,6 +547,16 @@
       review.push(element("p", "", "Every question right on the first try."));
     }
     setChildren(summary.querySelector(".vignette-summary-review"), review);
+    // Each objective: met when every question testing it was right on the first try.
+    summary.querySelectorAll("li[data-objective]").forEach(function (item) {
+      var tag = item.getAttribute("data-objective");
+      var testing = Object.keys(this.questions).filter(function (qid) {
+        return (this.questions[qid].objectives || []).indexOf(tag) !== -1;
+      }, this);
+      var right = testing.filter(function (qid) { return this.correct[qid]; }, this).length;
+      item.querySelector(".vignette-objective-result").textContent = testing.length === 0 ? ""
+        : (right === testing.length ? " ✓ Met: " : " ✗ To review: ") + right + " of " + testing.length + " right first time.";
+    }, this);
   };
 
   Vignette.prototype.reset = function () {
