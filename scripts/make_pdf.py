@@ -34,10 +34,15 @@ def pages_in_order(root: Path = ROOT) -> list[str]:
     """Docnames to print: home, the chapters in TOC order, then the answer key."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     docs = [toc["root"]]
+    key = [ANSWER_KEY]
     for part in toc.get("parts", []):
         if part.get("caption") == CHAPTERS_CAPTION:
             docs += [entry["file"] for entry in part.get("chapters", []) if "file" in entry]
-    return [*docs, ANSWER_KEY]
+        # The answer key's parts, one page per chapter, follow its front page.
+        for entry in part.get("chapters", []):
+            if entry.get("file") == ANSWER_KEY:
+                key += [section["file"] for section in entry.get("sections", []) if "file" in section]
+    return [*docs, *key]
 
 
 def make_pdf(site: Path, out: Path, docs: list[str] | None = None) -> Path:

@@ -149,6 +149,27 @@ def answer_key_order(data: CourseData) -> list[Case]:
     return checks + data.library_cases()
 
 
+def answer_key_parts(data: CourseData) -> dict[str, list[Case]]:
+    """The key in one part per chapter, each on its own page: the chapter's self-check, then
+    the library cases that serve it first, in teaching order. One page for the whole key
+    weighed 500 KB (6,000 elements): too slow to open on a phone."""
+    parts: dict[str, list[Case]] = {slug: [] for slug in data.catalogue.chapters}
+    for case in answer_key_order(data):
+        parts.setdefault(case.chapters[0], []).append(case)
+    return {slug: cases for slug, cases in parts.items() if cases}
+
+
+def answer_key_contents(cases: list[Case], part_url: str, part_title: str) -> str:
+    """A part's entry on the key's front page. Each case's item keeps the key-<case id>
+    anchor that links to the one-page key used, and links to its answers."""
+    items = "".join(
+        f'<li id="key-{case.id}"><a href="{part_url}#key-{case.id}">{escape(answer_key_heading(case))}</a> '
+        f"({question_count(case)} question{'s' if question_count(case) != 1 else ''})</li>"
+        for case in cases
+    )
+    return f'<p>On its own page: <a href="{part_url}">{escape(part_title)}</a></p><ul class="answer-key-contents">{items}</ul>'
+
+
 def objectives_map(data: CourseData, relative_uri: Callable[[str], str], bank_url: str) -> str:
     """Each objective with the cases that practise it and a question-bank link for it (the
     link's objective tag is what an instructor puts in their own links)."""

@@ -203,21 +203,52 @@ class ProgressDirective(_GeneratedSection):
 
 class AnswerKeyDirective(_CourseDirective):
     """``{answer-key}``: every case and question as real sections, so the page has headings,
-    anchors (key-<case id>) and a contents list; each answer body is the quiz's worked answer."""
+    anchors (key-<case id>) and a contents list; each answer body is the quiz's worked answer.
+    ``{answer-key} <chapter>``: one part of the key (pages.answer_key_parts)."""
+
+    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         self.note_data_dependencies()
+        data = course(self.env)
+        if not self.arguments:
+            return [self.case_section(case) for case in pages.answer_key_order(data)]
+        parts = pages.answer_key_parts(data)
+        if self.arguments[0] not in parts:
+            raise self.error(f"no answer key part '{self.arguments[0]}' (parts: {', '.join(parts)})")
+        return [self.case_section(case) for case in parts[self.arguments[0]]]
+
+    def case_section(self, case: Case) -> nodes.section:
+        case_section = nodes.section(ids=[f"key-{case.id}"], classes=["answer-key-case"])
+        case_section += nodes.title(text=pages.answer_key_heading(case))
+        case_section += nodes.raw("", pages.answer_key_case_intro(case), format="html")
+        for stage, question in case.questions():
+            question_section = nodes.section(ids=[f"key-{question.id}"], classes=["answer-key-question"])
+            question_section += nodes.title(text=f"{stage.title}: {plain_text(question.stem)}")
+            question_section += quiz_html(html=worked_answer(question))
+            case_section += question_section
+        return case_section
+
+
+class AnswerKeyContentsDirective(_CourseDirective):
+    """``{answer-key-contents}``: the key's front page, a section per part listing its cases,
+    each linked to its answers on the part's page, <this page>/<chapter> (``{answer-key}
+    <chapter>``, titled "Answer key: <chapter title>")."""
+
+    def run(self) -> list[nodes.Node]:
+        self.note_data_dependencies()
+        data = course(self.env)
         sections: list[nodes.Node] = []
-        for case in pages.answer_key_order(course(self.env)):
-            case_section = nodes.section(ids=[f"key-{case.id}"], classes=["answer-key-case"])
-            case_section += nodes.title(text=pages.answer_key_heading(case))
-            case_section += nodes.raw("", pages.answer_key_case_intro(case), format="html")
-            for stage, question in case.questions():
-                question_section = nodes.section(ids=[f"key-{question.id}"], classes=["answer-key-question"])
-                question_section += nodes.title(text=f"{stage.title}: {plain_text(question.stem)}")
-                question_section += quiz_html(html=worked_answer(question))
-                case_section += question_section
-            sections.append(case_section)
+        for slug, cases in pages.answer_key_parts(data).items():
+            part = f"{self.env.docname}/{slug}"
+            if part not in self.env.found_docs:
+                raise self.error(f"the answer key part {part} is missing: add {part}.md holding "
+                                 f"```{{answer-key}} {slug}``` and list it in _toc.yml")
+            title = data.catalogue.chapters[slug].title
+            section = nodes.section(ids=[f"key-part-{slug}"], classes=["answer-key-part"])
+            section += nodes.title(text=title)
+            section += nodes.raw("", pages.answer_key_contents(cases, self.relative_uri(part), f"Answer key: {title}"), format="html")
+            sections.append(section)
         return sections
 
 
@@ -301,7 +332,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_quiz_assets)
     app.connect("html-page-context", _drop_widget_state, priority=400)  # before myst-nb's (500)
     page_fixes.setup(app)
+    app.setup_extension("cehcourse.optimise")  # after the build: one stylesheet, a lighter head
     app.setup_extension("cehcourse.notebook_download")
+    app.setup_extension("cehcourse.minify_js")
     from . import sphinx_bank  # imports this module's directive base classes
 
     sphinx_bank.setup(app)
@@ -313,6 +346,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "case-index": CaseIndexDirective,
         "progress-page": ProgressDirective,
         "answer-key": AnswerKeyDirective,
+        "answer-key-contents": AnswerKeyContentsDirective,
         "objectives-map": ObjectivesMapDirective,
     }.items():
         app.add_directive(name, directive)
