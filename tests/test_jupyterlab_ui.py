@@ -9,6 +9,8 @@ CEHCOURSE_SCREENSHOTS=<folder> keeps the screenshots (light and dark) for a pers
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 import html
 import json
 import os
@@ -306,7 +308,9 @@ def test_a_student_plays_a_case_in_jupyterlab(notebook: Any, tmp_path: Path) -> 
         expected = squash(feedback_html(question, grade(question, answer), answer))
         assert squash(text).startswith(expected), f"{question.id}: {text}"
         if question is questions[1]:
-            assert "The next stage, “Stage 2 of 3: Examination”, is now shown below." in text
+            # The note arrives in a later widget update than the verdict: wait for it.
+            expect(box.locator(".cehq-feedback")).to_contain_text(
+                "The next stage, “Stage 2 of 3: Examination”, is now shown below.", timeout=20_000)
     summary = page.locator(".cehq").first.locator(".cehq-summary")
     summary.scroll_into_view_if_needed()
     assert f"First try: {len(questions) - 1} of {len(questions)} correct." in summary.inner_text()
