@@ -55,12 +55,12 @@ def item_html(item: BankItem, data: CourseData) -> str:
     return render_case(one_question, data.bib_path, level=4, show_title=False, practice=True)
 
 
-def item_scripts(data: CourseData) -> dict[str, str]:
+def item_scripts(data: CourseData, items: list[BankItem]) -> dict[str, str]:
     """Each item's script (file name -> text). The HTML travels as a JSON string: the
     Python renderer escaped every case string in it, as on the case pages."""
     return {
         item.filename: f"window.cehcourseBankItem({json_for_script(item.key)},{json_for_script(item_html(item, data))});\n"
-        for item in bank_items(data)
+        for item in items
     }
 
 
@@ -69,9 +69,10 @@ def version(script: str) -> str:
     return hashlib.sha256(script.encode("utf-8")).hexdigest()[:10]
 
 
-def bank_index(data: CourseData, scripts: dict[str, str], items_url: str, page_link: Callable[[Case], str]) -> str:
+def bank_index(
+    data: CourseData, items: list[BankItem], scripts: dict[str, str], items_url: str, page_link: Callable[[Case], str]
+) -> str:
     """The JSON the bank page draws sets from."""
-    items = bank_items(data)
     cases = list(dict.fromkeys(item.case.id for item in items))
     payload = {
         "itemsUrl": items_url,
@@ -94,7 +95,9 @@ def bank_index(data: CourseData, scripts: dict[str, str], items_url: str, page_l
     return f'<script type="application/json" id="bank-index">{json_for_script(payload)}</script>'
 
 
-def bank_page(data: CourseData, scripts: dict[str, str], items_url: str, page_link: Callable[[Case], str]) -> str:
+def bank_page(
+    data: CourseData, items: list[BankItem], scripts: dict[str, str], items_url: str, page_link: Callable[[Case], str]
+) -> str:
     """The bank's controls (bank.js fills in the set) and its index."""
     chapters = "".join(
         f'<div class="bank-check"><input type="checkbox" id="bank-chapter-{slug}" name="chapters" value="{slug}">'
@@ -112,7 +115,7 @@ def bank_page(data: CourseData, scripts: dict[str, str], items_url: str, page_li
         )
     )
     sizes = "".join(f'<option value="{n}"{" selected" if n == 10 else ""}>{n}</option>' for n in (5, 10, 20, 40))
-    total = len(bank_items(data))
+    total = len(items)
     setup = (
         '<details class="bank-options" open><summary>Set options: mode, size, chapters, time limit</summary>'
         '<form class="bank-setup">'
@@ -148,5 +151,5 @@ def bank_page(data: CourseData, scripts: dict[str, str], items_url: str, page_li
         f'<div class="bank" hidden>{setup}{session}</div>'
         "<noscript><p>The question bank needs JavaScript. Every question is also on its case page "
         "in the case library, and in the answer key.</p></noscript>"
-        f"{bank_index(data, scripts, items_url, page_link)}"
+        f"{bank_index(data, items, scripts, items_url, page_link)}"
     )

@@ -20,14 +20,15 @@ class QuestionBankDirective(_GeneratedSection):
     searchable = False
 
     def html(self, data: CourseData) -> str:
-        scripts = bank.item_scripts(data)
+        items = bank.bank_items(data)
+        scripts = bank.item_scripts(data, items)
         # Kept in the environment: the scripts are written when the build finishes, and a
         # no-op rebuild (which reads no page) still has them.
         env: Any = self.env  # Sphinx's environment takes extensions' own attributes
         env.cehcourse_bank_scripts = scripts
         env.cehcourse_bank_docname = env.docname
         items_url = posixpath.relpath(bank.ITEMS_DIR, posixpath.dirname(self.env.docname) or ".") + "/"
-        return bank.bank_page(data, scripts, items_url, self.page_link)
+        return bank.bank_page(data, items, scripts, items_url, self.page_link)
 
 
 def _write_item_scripts(app: Sphinx, exception: Exception | None) -> None:
