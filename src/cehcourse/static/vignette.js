@@ -91,55 +91,49 @@
     }
   }
 
-  /* Returns an error message, or "" when data is a well-formed store (used for imports,
-   * which are refused whole; a stored copy is repaired entry by entry by readStore). */
-  function storeProblem(data) {
-    if (!isPlainObject(data)) return "it is not a JSON object";
-    if (data.version !== 1) return "its version is not 1";
-    if (!isPlainObject(data.cases)) return "it has no \"cases\" object";
-    if (data.learner !== undefined && !/^[0-9a-f]{16}$/.test(String(data.learner))) return "its learner id is malformed";
-    if (data.last !== undefined && typeof data.last !== "string") return "its last case is malformed";
-    for (var caseId in data.cases) {
-      if (!isPlainObject(data.cases[caseId])) return "case \"" + caseId + "\" is not an object";
-      for (var qid in data.cases[caseId]) {
-        if (!validEntry(data.cases[caseId][qid])) return "the answer to \"" + qid + "\" is malformed";
-      }
-    }
-    if (data.review !== undefined) {
-      if (!isPlainObject(data.review)) return "its review schedule is not an object";
-      for (var key in data.review) {
-        if (!validReview(data.review[key])) return "the review entry for \"" + key + "\" is malformed";
-      }
-    }
-    return "";
-  }
-
-  /* The stored progress with any malformed entry dropped on its own: one bad entry (an
-   * old version, a hand edit) must never hide or wipe the rest. */
-  function repairedStore(data) {
-    if (!isPlainObject(data) || data.version !== 1) return emptyStore();
+  /* One walk over stored or imported progress: the well-formed entries, and a message for
+   * each malformed one. An import is refused whole on the first problem; the stored copy is
+   * repaired entry by entry, because one bad entry (an old version, a hand edit) must never
+   * hide or wipe the rest. */
+  function examineStore(data) {
     var store = emptyStore();
+    var problems = [];
+    if (!isPlainObject(data)) return { store: store, problems: ["it is not a JSON object"] };
+    if (data.version !== 1) return { store: store, problems: ["its version is not 1"] };
+    if (!isPlainObject(data.cases)) problems.push("it has no \"cases\" object");
     if (typeof data.learner === "string" && /^[0-9a-f]{16}$/.test(data.learner)) store.learner = data.learner;
+    else if (data.learner !== undefined) problems.push("its learner id is malformed");
     if (typeof data.last === "string") store.last = data.last;
+    else if (data.last !== undefined) problems.push("its last case is malformed");
     var cases = isPlainObject(data.cases) ? data.cases : {};
     Object.keys(cases).forEach(function (caseId) {
-      if (!isPlainObject(cases[caseId])) return;
+      if (!isPlainObject(cases[caseId])) {
+        problems.push("case \"" + caseId + "\" is not an object");
+        return;
+      }
       Object.keys(cases[caseId]).forEach(function (qid) {
-        if (!validEntry(cases[caseId][qid])) return;
-        (store.cases[caseId] = store.cases[caseId] || {})[qid] = cases[caseId][qid];
+        if (validEntry(cases[caseId][qid])) (store.cases[caseId] = store.cases[caseId] || {})[qid] = cases[caseId][qid];
+        else problems.push("the answer to \"" + qid + "\" is malformed");
       });
     });
+    if (data.review !== undefined && !isPlainObject(data.review)) problems.push("its review schedule is not an object");
     var review = isPlainObject(data.review) ? data.review : {};
     Object.keys(review).forEach(function (key) {
       if (validReview(review[key])) (store.review = store.review || {})[key] = review[key];
+      else problems.push("the review entry for \"" + key + "\" is malformed");
     });
-    return store;
+    return { store: store, problems: problems };
+  }
+
+  /* An error message, or "" when data is a well-formed store (imports are refused whole). */
+  function storeProblem(data) {
+    return examineStore(data).problems[0] || "";
   }
 
   function readStore() {
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
-      return raw ? repairedStore(JSON.parse(raw)) : emptyStore();
+      return raw ? examineStore(JSON.parse(raw)).store : emptyStore();
     } catch (e) {
       return emptyStore();
     }
