@@ -14,7 +14,7 @@ import pytest
 from cehcourse import optimise
 from cehcourse.optimise import head, stylesheets
 from cehcourse.optimise.minify import minify
-from cehcourse.optimise.site import optimise_site
+from cehcourse.optimise.site import optimise_site, restamp
 
 
 @pytest.mark.parametrize(
@@ -116,6 +116,16 @@ def test_without_node_the_pages_still_get_one_minified_stylesheet(tmp_path: Path
     assert optimise_site(site, store, None, frozenset({"course.css"})) is None, "a second pass with nothing new does nothing"
     (site / "_static" / "course.css").write_text(".ours { color: teal }")
     assert optimise_site(site, store, None, frozenset({"course.css"})) is not None, "a changed stylesheet is bundled again"
+
+
+def test_a_script_edited_after_the_pass_does_not_make_the_next_no_op_redo_it(tmp_path: Path) -> None:
+    """minify_js rewrites the course's scripts after the pass, and a rebuild that writes no
+    page leaves them so: the stamp is brought up to date at the end of the build."""
+    site, store = _site(tmp_path), tmp_path / "store"
+    assert optimise_site(site, store, None, frozenset({"course.css"})) is not None
+    (site / "_static" / "documentation_options.js").write_text("const DOCUMENTATION_OPTIONS={};")
+    restamp(site, store, None, frozenset({"course.css"}))
+    assert optimise_site(site, store, None, frozenset({"course.css"})) is None
 
 
 def test_the_step_is_off_when_the_config_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -176,7 +176,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             continue
         notebook = json.loads(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
         if packed is None and "cehcourse" in imported_modules(notebook):
-            packed = course_pack.pack(app.cehcourse_data)  # type: ignore[attr-defined]
+            packed = course_pack.pack(app.cehcourse_data, Path(app.doctreedir) / "cehcourse-pack")  # type: ignore[attr-defined]
         try:
             copy = standalone(notebook, packed, relative)
         except ValueError as exc:
