@@ -346,36 +346,50 @@
         status.textContent = "Some questions could not be loaded (" + failed.join(", ") + "). Try reloading the page.";
         return;
       }
-      items.forEach(function (item, n) {
-        var entry = element("li", "bank-item");
-        entry.appendChild(element("h3", "bank-item-title", "Question " + (n + 1) + " of " + items.length));
-        var block = quizBlock(item);
-        if (settings.shuffle) shuffleOptions(block, item);
-        entry.appendChild(block);
-        itemsList.appendChild(entry);
-        var quizzes = api.startQuizzes([block], {
-          fresh: true,
-          hold: settings.mode === "exam",
-          onCheck: function (qid, verdict) {
-            // The set's score counts each question's first graded answer in this set; an
-            // exam's answers (null: held) are graded when the exam is finished.
-            if (verdict === null) {
-              mine.verdicts[item.k] = null;
-            } else if (!(item.k in mine.verdicts) || mine.verdicts[item.k] === null) {
-              mine.verdicts[item.k] = verdict.correct;
-            }
-            if (!mine.finished) updateStatus();
-          }
-        });
-        mine.quizzes = mine.quizzes.concat(quizzes);
-      });
-      if (settings.mode === "exam") {
-        finishButton.hidden = false;
-        if (settings.timer) mine.timer = startTimer(settings.timer);
-      }
-      updateStatus();
-      if (focus) title.focus();
+      // One question per task, so that a phone stays responsive while a set is drawn (all
+      // at once, a set of ten blocked a slow phone's page for almost half a second).
+      var n = 0;
+      (function drawNext() {
+        if (current !== mine) return;  // a newer set was started meanwhile
+        addItem(mine, items[n], n);
+        n += 1;
+        if (n < items.length) {
+          setTimeout(drawNext, 0);
+          return;
+        }
+        if (settings.mode === "exam") {
+          finishButton.hidden = false;
+          if (settings.timer) mine.timer = startTimer(settings.timer);
+        }
+        updateStatus();
+        if (focus) title.focus();
+      })();
     });
+  }
+
+  function addItem(mine, item, n) {
+    var settings = mine.settings;
+    var entry = element("li", "bank-item");
+    entry.appendChild(element("h3", "bank-item-title", "Question " + (n + 1) + " of " + mine.items.length));
+    var block = quizBlock(item);
+    if (settings.shuffle) shuffleOptions(block, item);
+    entry.appendChild(block);
+    itemsList.appendChild(entry);
+    var quizzes = api.startQuizzes([block], {
+      fresh: true,
+      hold: settings.mode === "exam",
+      onCheck: function (qid, verdict) {
+        // The set's score counts each question's first graded answer in this set; an
+        // exam's answers (null: held) are graded when the exam is finished.
+        if (verdict === null) {
+          mine.verdicts[item.k] = null;
+        } else if (!(item.k in mine.verdicts) || mine.verdicts[item.k] === null) {
+          mine.verdicts[item.k] = verdict.correct;
+        }
+        if (!mine.finished) updateStatus();
+      }
+    });
+    mine.quizzes = mine.quizzes.concat(quizzes);
   }
 
   finishButton.addEventListener("click", function () { finish(""); });
