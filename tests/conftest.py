@@ -37,13 +37,62 @@ SITE_FIXTURES = {"site", "base_url", "page", "phone", "browser"}
 BROWSER_FIXTURES = {"page", "phone", "browser"}
 
 
+# `make test` runs the site tests on two workers (pytest-xdist, `--dist loadgroup
+# --no-loadscope-reorder`), which take them one by one in this order. The longest go first
+# (measured with --durations, see notes/ENGINEERING-testtime.md), so that no worker is
+# still on a long test while the other has nothing left to do.
+LONGEST_FIRST = (
+    "test_authoring_guide.py::test_step_7",
+    "test_standalone_notebooks.py",
+    "test_jupyterlab_ui.py",
+    "test_pdf.py",
+    "test_typing.py",
+    "test_optimised_site.py::test_every_page_looks_the_same",
+    "test_tiny_book.py",
+    "test_loader.py::test_book_build_stops",
+)
+# Modules whose tests share an expensive module-scoped fixture (a JupyterLab server, a fresh
+# virtual environment, a built book): kept on one worker, or each worker would set it up.
+ONE_WORKER = ("test_jupyterlab_ui.py", "test_standalone_notebooks.py", "test_tiny_book.py")
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+
+
+def _rank(item: pytest.Item) -> int:
+    name = _module(item) + item.nodeid[item.nodeid.index("::"):]
+    return next((rank for rank, prefix in enumerate(LONGEST_FIRST) if name.startswith(prefix)), len(LONGEST_FIRST))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadgroup` with the groups above. pytest-xdist 3.8 marks a group by changing
+    a test's id, which pytest 9 ignores (its own loadgroup split these modules over both
+    workers, each starting the server), so the group is found here from the module."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerPerGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return module if module in ONE_WORKER else nodeid
+
+    return OneWorkerPerGroup(config, log)  # type: ignore[arg-type]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
+        # A parametrized argument that shares a fixture's name (test_tiny_book's `page`) is
+        # not that fixture: the tiny book needs no built site and no browser.
+        callspec = getattr(item, "callspec", None)
+        fixtures = set(getattr(item, "fixturenames", ())) - set(callspec.params if callspec else ())
         if fixtures & SITE_FIXTURES:
             item.add_marker(pytest.mark.site)
         if fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=_rank)  # stable: the rest keep pytest's order
 
 
 @pytest.fixture(scope="session")

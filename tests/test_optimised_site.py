@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 from functools import lru_cache
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from cehcourse.optimise import head
 from cehcourse.optimise.site import STORE_NAME, pages, root_of
 from cehcourse.optimise.stylesheets import load as load_stylesheet
 from cehcourse.optimise.minify import minify
-from conftest import run_axe
+from conftest import SITE, run_axe
 from localsite import serve
 from runtime_classes import runtime_classes
 
@@ -224,7 +225,6 @@ SEEDED_RANDOM = """(() => {
 # paints of the same page; a lost rule changes far more, and the element fingerprint
 # compares every computed colour exactly.
 ANTIALIASING = 2
-WORKERS = 2  # two browsers, one per core
 
 
 def _pixels_differ(one: bytes, other: bytes) -> str:
@@ -299,40 +299,44 @@ def _compare(page: str, urls: tuple[str, str], tabs: list[tuple[Any, Any]], shot
     return problems
 
 
-def _compare_pages(pages_: list[str], optimised_url: str, unoptimised_url: str, shots: Path) -> list[str]:
-    """One worker: its own chromium (Playwright's sync API is per thread)."""
-    from playwright.sync_api import sync_playwright
-
-    from conftest import CHROMIUM, CHROMIUM_ARGS
-
-    problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+@pytest.fixture(scope="session")
+def guard_tabs(browser: Any, site: Path, unoptimised_site: Path) -> Iterator[tuple[tuple[str, str], list[tuple[Any, Any]]]]:
+    """Both sites served, and one tab on each (seeded random, no motion), kept for the
+    whole session: each page's comparison navigates them, as one pass over the pages did."""
+    with serve(site) as optimised_url, serve(unoptimised_site) as unoptimised_url:
         tabs: list[tuple[Any, Any]] = []
+        contexts = []
         for _site in range(2):
-            context = browser.new_context(viewport=PHONE, reduced_motion="reduce")  # type: ignore[arg-type]
+            context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
             context.add_init_script(SEEDED_RANDOM)
             tab = context.new_page()
             tabs.append((tab, context.new_cdp_session(tab)))
-        for page in pages_:
-            problems += _compare(page, (optimised_url, unoptimised_url), tabs, shots)
-        browser.close()
-    return problems
+            contexts.append(context)
+        yield (optimised_url, unoptimised_url), tabs
+        for context in contexts:
+            context.close()
 
 
+def _guarded_pages() -> list[str]:
+    """Every page (GUARD_PAGES, a regular expression, narrows them for a quick look),
+    heaviest first so that the two test workers finish together."""
+    if not (SITE / "index.html").exists():
+        return ["index.html"]  # not built: the `site` fixture then fails with a clear message
+    chosen = [page for page in pages(SITE) if re.search(os.environ.get("GUARD_PAGES", ""), page)]
+    return sorted(chosen, key=lambda page: -(SITE / page).stat().st_size)
+
+
+# One test per page (not one test for the whole site), so that pytest-xdist deals the pages
+# out to both workers and the other tests fill the gaps.
 @pytest.mark.browser
-def test_every_page_looks_the_same_as_without_the_optimisation(site: Path, unoptimised_site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", _guarded_pages())
+def test_every_page_looks_the_same_as_without_the_optimisation(
+        page: str, guard_tabs: tuple[tuple[str, str], list[tuple[Any, Any]]], tmp_path: Path) -> None:
     """Every page, phone and desktop, light and dark: the top of the page pixel for pixel,
     and every element's box and style (the whole page, below the fold too) are the same
     as on the page Sphinx wrote."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    chosen = [page for page in pages(site) if re.search(os.environ.get("GUARD_PAGES", ""), page)]
-    # Heaviest first, dealt in turn, so that the workers finish together.
-    chosen.sort(key=lambda page: -(site / page).stat().st_size)
-    with serve(site) as optimised_url, serve(unoptimised_site) as unoptimised_url, ThreadPoolExecutor(WORKERS) as pool:
-        shares = [chosen[worker::WORKERS] for worker in range(WORKERS)]
-        problems = [p for share in pool.map(lambda share: _compare_pages(share, optimised_url, unoptimised_url, tmp_path), shares) for p in share]
+    urls, tabs = guard_tabs
+    problems = _compare(page, urls, tabs, tmp_path)
     assert not problems, f"{len(problems)} difference(s):\n" + "\n".join(problems)
 
 

@@ -91,7 +91,11 @@ def fresh_kernel(tmp_path_factory: pytest.TempPathFactory, site: Path) -> dict[s
         "display_name": "Downloaded notebook", "language": "python"}), encoding="utf-8")
     tmp = base / "tmp"
     tmp.mkdir()
-    return {**os.environ, "JUPYTER_PATH": str(base / "jupyter"), "TMPDIR": str(tmp)}
+    # Bytecode is written, as in a student's Jupyter: the venv is installed without it
+    # (--no-compile, quicker) and each notebook starts a new kernel, which would otherwise
+    # compile matplotlib, IPython and the rest again (where PYTHONDONTWRITEBYTECODE is set).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "JUPYTER_PATH": str(base / "jupyter"), "TMPDIR": str(tmp)}
 
 
 def execute(env: dict[str, str], notebooks: dict[str, dict[str, Any]], folder: Path, allow_errors: bool = False) -> dict[str, dict[str, Any]]:
