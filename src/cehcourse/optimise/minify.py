@@ -5,6 +5,7 @@ the browser computes is unchanged (the screenshot guard in tests/ checks exactly
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import tinycss2
 from tinycss2 import ast
@@ -76,6 +77,8 @@ def _rule(node: ast.Node) -> str:
     return ""  # ParseError: a rule the browser would drop too
 
 
+# The stylesheets kept whole (the course's own, myst-nb's) recur in every bundle: minify once.
+@lru_cache(maxsize=64)
 def minify(css: str) -> str:
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     return "".join(_rule(rule) for rule in rules)
