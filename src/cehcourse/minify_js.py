@@ -31,6 +31,8 @@ def _minify(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # After the page optimiser (900), which reads the scripts for the class names they use.
-    app.connect("build-finished", _minify, priority=950)
+    # Before the page optimiser (900): it fingerprints the scripts as the build leaves them
+    # (fingerprinted before this edit, every no-op rebuild after a real one would redo the
+    # whole pass), and reads them for the class names they use, which minifying keeps.
+    app.connect("build-finished", _minify, priority=850)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .purge import PurgeError, purgecss_module
-from .site import STORE_NAME, OptimiseError, optimise_site, restamp
+from .site import STORE_NAME, OptimiseError, optimise_site
 from .stylesheets import StylesheetError
 
 logger = logging.getLogger(__name__)
@@ -23,10 +23,6 @@ logger = logging.getLogger(__name__)
 # add at run time) and the book's own course.css.
 PACKAGE_STATIC = Path(__file__).resolve().parent.parent / "static"
 KEPT_WHOLE = frozenset({"course.css", *(path.name for path in PACKAGE_STATIC.glob("*.css"))})
-
-
-# The applications whose build ran the pass (and so wrote a stamp to bring up to date).
-_PASSED: set[int] = set()
 
 
 def _optimise(app: Sphinx, exception: Exception | None) -> None:
@@ -42,25 +38,15 @@ def _optimise(app: Sphinx, exception: Exception | None) -> None:
         logger.warning(f"cehcourse: pages not optimised: {error}")
         return
     if outcome is not None:
-        _PASSED.add(id(app))
         logger.info(f"cehcourse: optimised {outcome.pages} pages in {outcome.seconds:.1f} s "
                     f"({outcome.bundles} stylesheets{', purged' if outcome.purged else ''})")
-
-
-def _restamp(app: Sphinx, exception: Exception | None) -> None:
-    if id(app) not in _PASSED:
-        return
-    _PASSED.discard(id(app))
-    if exception is None:
-        restamp(Path(app.outdir), Path(app.doctreedir) / STORE_NAME, purgecss_module(Path(app.srcdir)), KEPT_WHOLE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # rebuild="": switching it off for a comparison build must not re-read every page.
     app.add_config_value("cehcourse_optimise", True, "", [bool])
     # After the themes and myst-nb, which write pygments.css and their own CSS when the build
-    # finishes (at the default priority, 500).
+    # finishes (at the default priority, 500), and after minify_js (850), the last step that
+    # edits the files this pass fingerprints.
     app.connect("build-finished", _optimise, priority=900)
-    # Last: after every step that edits the site's files (minify_js, at 950).
-    app.connect("build-finished", _restamp, priority=1000)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

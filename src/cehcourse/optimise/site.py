@@ -176,15 +176,3 @@ def optimise_site(site: Path, store: Path, purgecss: Path | None, kept_whole: fr
     stamp_file.write_text(json.dumps({"stamp": stamp, "bundles": sorted(set(bundle_of.values())), "inputs": inputs}))
     return Outcome(written, len(bundles), purgecss is not None, time.perf_counter() - started)
 
-
-def restamp(site: Path, store: Path, purgecss: Path | None, kept_whole: frozenset[str]) -> None:
-    """Fingerprint the inputs again as the build leaves them. Later build-finished steps
-    edit some (the course's scripts are minified after this pass), and a rebuild that
-    writes no page does not copy the static files again: fingerprinted before those
-    edits, the first no-op rebuild after every real one would redo the whole pass."""
-    stamp_file = store / "stamp.json"
-    if not stamp_file.is_file():
-        return
-    recorded = json.loads(stamp_file.read_text())
-    recorded["stamp"] = _fingerprint(site, purgecss, kept_whole, pages(site), recorded.get("inputs", []))
-    stamp_file.write_text(json.dumps(recorded))
