@@ -338,12 +338,15 @@
       return;
     }
     status.textContent = "Loading " + plural(items.length, "question") + "…";
+    // Busy while the set is loaded and drawn: assistive technology waits for the whole list.
+    itemsList.setAttribute("aria-busy", "true");
     var mine = current;
     loadItems(items, function (failed) {
       if (current !== mine) return;  // a newer set was started meanwhile
       if (failed.length) {
         console.error("cehcourse: question bank items did not load: " + failed.join(", "));
         status.textContent = "Some questions could not be loaded (" + failed.join(", ") + "). Try reloading the page.";
+        itemsList.removeAttribute("aria-busy");
         return;
       }
       // One question per task, so that a phone stays responsive while a set is drawn (all
@@ -357,6 +360,7 @@
           setTimeout(drawNext, 0);
           return;
         }
+        itemsList.removeAttribute("aria-busy");
         if (settings.mode === "exam") {
           finishButton.hidden = false;
           if (settings.timer) mine.timer = startTimer(settings.timer);
