@@ -51,3 +51,34 @@ def test_tiny_book_html_matches_the_expected(built: Path, page: str, pattern: st
         target.write_text(piece, encoding="utf-8")
     assert target.exists(), f"no expected file {target}: run with CEHCOURSE_REGEN=1 once"
     assert piece == target.read_text(encoding="utf-8"), f"{page}: the HTML changed (see {target})"
+
+
+def _build(source: Path) -> subprocess.CompletedProcess[str]:
+    jb = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run([str(jb), "build", str(source), "-W", "-n", "--keep-going"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_an_edited_static_file_reaches_the_site_when_no_page_changed(tmp_path: Path) -> None:
+    """Sphinx copies static files only when it writes a page: an author who edits only a
+    script or a stylesheet and runs `make book` must still get the new file in the site."""
+    source = tmp_path / "book"
+    shutil.copytree(BOOK, source, ignore=shutil.ignore_patterns("expected", "_build"))
+    (source / "_static").mkdir()
+    edited = source / "_static" / "tiny-note.css"
+    edited.write_text("/* first */\n", encoding="utf-8")
+    copy = source / "_build" / "html" / "_static" / "tiny-note.css"
+    _build(source)
+    assert copy.read_text(encoding="utf-8") == "/* first */\n"
+
+    edited.write_text("/* second */\n", encoding="utf-8")
+    later = copy.stat().st_mtime + 2  # coarse file-system clocks
+    os.utime(edited, (later, later))
+    rebuild = _build(source)
+    assert "0 source files that are out of date" in rebuild.stdout, "a page changed: the test would prove nothing"
+    assert copy.read_text(encoding="utf-8") == "/* second */\n", "the site kept the old copy"
+
+    again = _build(source)
+    assert "no targets are out of date" in again.stdout, "nothing changed, yet the book was rebuilt"
