@@ -106,8 +106,12 @@ def _file(url: str) -> str:
     return url.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
 
 
-def _local(url: str) -> bool:
-    return bool(url) and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.I)
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # a scheme, or protocol-relative
+
+
+def is_local(url: str) -> bool:
+    """A URL inside the site (relative or root-relative), not another origin or a data: URL."""
+    return bool(url) and not _EXTERNAL.match(url)
 
 
 def is_stylesheet(tag: Tag) -> bool:
@@ -115,7 +119,7 @@ def is_stylesheet(tag: Tag) -> bool:
     return (
         tag.name == "link"
         and "stylesheet" in tag.attrs.get("rel", "").lower().split()
-        and _local(tag.attrs.get("href", ""))
+        and is_local(tag.attrs.get("href", ""))
         and tag.attrs.get("media", "all").lower() == "all"
     )
 
@@ -161,7 +165,7 @@ def rewrite(page: str, *, root: str, bundle: str, documentation_options: str, se
     elements = _element_classes(page)
     tags = head_tags(page)
     search_group = {_file(tag.attrs.get("src", "")): tag for tag in tags if tag.name == "script" and search_page
-                    and _file(tag.attrs.get("src", "")) in SEARCH_PAGE_ORDER + (SEARCH_INDEX,) and _local(tag.attrs.get("src", ""))}
+                    and _file(tag.attrs.get("src", "")) in SEARCH_PAGE_ORDER + (SEARCH_INDEX,) and is_local(tag.attrs.get("src", ""))}
     first_of_group = min((tag.start for tag in search_group.values()), default=-1)
     last_script = ""
     for tag in tags:
@@ -173,7 +177,7 @@ def rewrite(page: str, *, root: str, bundle: str, documentation_options: str, se
             bundled = True
         elif tag.name == "link" and attrs.get("rel") == "preload" and attrs.get("as") == "script":
             replacement = ""  # Lighthouse counts script preloads against the first paint.
-        elif tag.name == "script" and _local(attrs.get("src", "")):
+        elif tag.name == "script" and is_local(attrs.get("src", "")):
             if name == DOCUMENTATION_OPTIONS:
                 replacement = f"<script>{documentation_options.strip()}</script>"
             elif name in search_group:

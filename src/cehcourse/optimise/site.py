@@ -56,7 +56,7 @@ def _scripts(site: Path, sources: dict[str, str]) -> list[Path]:
     found: dict[str, Path] = {}
     for page, text in sources.items():
         for url in _SCRIPT_SRC.findall(text):
-            if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.I):
+            if not head.is_local(url):
                 continue
             path = posixpath.normpath(posixpath.join(posixpath.dirname(page), url.split("?")[0]))
             if (site / path).is_file():
