@@ -56,6 +56,35 @@ def test_phone_menu_opens_the_contents_and_reaches_the_case_library(browser: obj
         assert not page.problems.all(), page.problems.all()
 
 
+def test_phone_download_menu_reaches_the_source_and_print(browser: object, base_url: str) -> None:
+    """The header's download button: on a phone, a tap opens its menu, both entries are on
+    screen, the source opens, and .pdf starts the browser's print (to save as PDF)."""
+    record_print = "window.__printed = 0; window.print = () => { window.__printed += 1; };"
+    with reader(browser, base_url, init_script=record_print, **PHONE) as page:
+        page.goto(f"{base_url}/book/assessment.html", wait_until="load")
+        button = page.get_by_role("button", name="Download this page")
+        assert button.get_attribute("aria-expanded") == "false"
+        button.tap()
+        menu = page.locator(".dropdown-download-buttons .dropdown-menu")
+        menu.wait_for(state="visible")
+        assert button.get_attribute("aria-expanded") == "true", "the button says its menu is open"
+        source, pdf = menu.get_by_role("link", name=".md"), menu.get_by_role("button", name=".pdf")
+        width = page.viewport_size["width"]
+        for entry in (source, pdf):
+            box = entry.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, "a menu entry is off screen"
+        with page.context.expect_page() as opened:
+            source.tap()
+        text = opened.value.locator("body").inner_text()
+        assert text.startswith("# Assessing a patient with headache from the neck"), text[:80]
+        opened.value.close()
+        if not menu.is_visible():
+            button.tap()
+        pdf.tap()
+        assert page.evaluate("window.__printed") == 1, "tapping .pdf did not open the print dialog"
+        assert not page.problems.all(), page.problems.all()
+
+
 def test_desktop_menu_hides_and_shows_the_sidebar(browser: object, base_url: str) -> None:
     with reader(browser, base_url, **DESKTOP) as page:
         page.goto(f"{base_url}/book/assessment.html", wait_until="load")
