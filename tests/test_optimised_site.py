@@ -205,7 +205,7 @@ def test_classes_added_at_run_time_keep_their_rules(site: Path, store: Path) -> 
 
 def _script_files(site: Path, page: str, text: str) -> list[Path]:
     files = []
-    for url in re.findall(r"""<script\b[^>]*?\bsrc=["']([^"']+)["']""", text):
+    for url in re.findall(r"""<script\b[^>]*?\b(?:src|data-first-use-src)=["']([^"']+)["']""", text):
         if not re.match(r"^(?:[a-z]+:|//)", url):
             path = (site / page).parent / url.split("?")[0]
             if path.is_file():

@@ -5,6 +5,7 @@ that cannot start, and print."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,33 @@ def test_phone_download_menu_reaches_the_source_and_print(browser: object, base_
             button.tap()
         pdf.tap()
         assert page.evaluate("window.__printed") == 1, "tapping .pdf did not open the print dialog"
+        assert not page.problems.all(), page.problems.all()
+
+
+def test_bootstrap_waits_for_the_first_interaction_and_a_tap_that_beats_it_counts(browser: object, base_url: str) -> None:
+    """The theme's Bootstrap (24 KB gzip) is not part of a page load; the first tap fetches
+    it. A tap on the download button that arrives before it has run still ends with the
+    menu open and announced as open (aria-expanded), and Escape then closes it."""
+    fetched: list[str] = []
+
+    def slow_bootstrap(route: object) -> None:
+        fetched.append(route.request.url)  # type: ignore[attr-defined]
+        time.sleep(0.5)  # a slow network: the tap is handled before Bootstrap arrives
+        route.continue_()  # type: ignore[attr-defined]
+
+    with reader(browser, base_url, **PHONE) as page:
+        page.route(lambda url: "/bootstrap.js" in url, slow_bootstrap)
+        page.goto(f"{base_url}/book/medications.html", wait_until="load")
+        page.wait_for_timeout(300)
+        assert not fetched, "Bootstrap was fetched with the page"
+        button = page.get_by_role("button", name="Download this page")
+        button.tap()
+        assert page.locator(".dropdown-download-buttons .dropdown-menu").is_visible(), "the menu opens at once"
+        page.wait_for_function("window.bootstrap !== undefined")
+        page.wait_for_function("document.querySelector('.dropdown-download-buttons .dropdown-toggle').getAttribute('aria-expanded') === 'true'")
+        assert len(fetched) == 1
+        page.keyboard.press("Escape")
+        assert button.get_attribute("aria-expanded") == "false", "Escape closes the menu"
         assert not page.problems.all(), page.problems.all()
 
 

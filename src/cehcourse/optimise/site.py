@@ -23,7 +23,9 @@ from .purge import Job, purge
 
 STORE_NAME = "cehcourse-unoptimised"
 _NOT_PAGES = ("_static", "_sources", "_images")
-_SCRIPT_SRC = re.compile(r"""<script\b[^>]*?\bsrc=["']([^"']+)["']""", re.I)
+# A script the page loads, now (src) or on the reader's first interaction (see
+# _templates/layout.html): the purge must keep the classes either adds.
+_SCRIPT_SRC = re.compile(r"""<script\b[^>]*?\b(?:src|data-first-use-src)=["']([^"']+)["']""", re.I)
 
 
 class OptimiseError(Exception):
