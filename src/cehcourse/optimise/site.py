@@ -177,4 +177,3 @@ def optimise_site(site: Path, store: Path, purgecss: Path | None, kept_whole: fr
     stamp = _fingerprint(site, purgecss, kept_whole, page_list, inputs)
     stamp_file.write_text(json.dumps({"stamp": stamp, "bundles": sorted(set(bundle_of.values())), "inputs": inputs}))
     return Outcome(written, len(bundles), purgecss is not None, time.perf_counter() - started)
-
