@@ -195,7 +195,13 @@ def _recorded_page(browser: object, base_url: str, options: dict[str, object]) -
 
 
 def run_axe(page: object) -> list[str]:
-    """WCAG 2.1 A/AA violations on the current page, one line each."""
+    """WCAG 2.1 A/AA violations on the current page, one line each. Measured once a long
+    page has rendered all its sections (render-sections.js): axe reads geometry, and a
+    section not yet rendered has none to read."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('.bd-article') || document.documentElement.hasAttribute('data-sections-rendered')",
+        timeout=10000,
+    )
     page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
     result = page.evaluate(  # type: ignore[attr-defined]
         """async () => {

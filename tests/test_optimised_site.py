@@ -257,6 +257,8 @@ def _looks(tab: Any, cdp: Any, url: str) -> dict[tuple[int, str], tuple[bytes, l
     tab.goto(url, wait_until="load")
     # The question bank draws its set one question per task, after the load event.
     tab.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')")
+    # Long pages render their sections after the load event (render-sections.js).
+    tab.wait_for_function("() => document.documentElement.hasAttribute('data-sections-rendered')")
     tab.add_style_tag(content=NO_TRANSITIONS)
     tab.evaluate("document.fonts.ready")
     for viewport in (PHONE, DESKTOP):

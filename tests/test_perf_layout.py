@@ -1,5 +1,6 @@
 """No layout shift while a page's scripts fill it in (issue 13: CLS 0): the question bank,
-the progress page and a case page, on a 390 px phone and on a desktop. A shift is what
+the progress page, a case page and long pages that render their sections after loading,
+on a 390 px phone and on a desktop. A shift is what
 Lighthouse counts: a layout-shift entry without recent input, recorded from the first
 paint until the page has loaded everything it fetches. The page's scripts are held until
 it has painted once, as on a slow phone, so the test does not depend on which comes
@@ -11,7 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-PAGES = ("book/practice.html", "book/progress.html", "book/cases/classic-ceh.html")
+PAGES = ("book/practice.html", "book/progress.html", "book/cases/classic-ceh.html",
+         # Long pages render their sections after loading (render-sections.js).
+         "book/assessment.html", "book/care-pathway.html", "exercises/reading-evidence.html")
 # A 390 px phone's viewport without Playwright's is_mobile: with it, chromium reported no
 # shift for a progress page whose table visibly jumped (Lighthouse's mobile run: 0.48);
 # without it the figures are Lighthouse's.
@@ -75,6 +78,7 @@ def test_no_layout_shift(screen: object, base_url: str, path: str) -> None:
             route.continue_()  # type: ignore[attr-defined]
         # networkidle: the question bank fetches its questions once its script has run.
         tab.wait_for_load_state("networkidle")
+        tab.wait_for_function("() => document.documentElement.hasAttribute('data-sections-rendered')")
         # Two frames more, so that what the last response triggered has been laid out.
         tab.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         shifts = tab.evaluate("() => window.__shifts")

@@ -101,5 +101,7 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 def setup(app: Sphinx) -> None:
     # The contents button's script, on every page (see _templates/course-menu-button.html).
     app.add_js_file("course-menu.js", defer="defer")
+    # Long pages render in parts (course.css, static/render-sections.js).
+    app.add_js_file("render-sections.js", defer="defer")
     # After the theme has added its toctree functions (priority 500 and 501).
     app.connect("html-page-context", _fix_page, priority=900)

@@ -335,6 +335,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("cehcourse.optimise")  # after the build: one stylesheet, a lighter head
     app.setup_extension("cehcourse.notebook_download")
     app.setup_extension("cehcourse.minify_js")
+    app.setup_extension("cehcourse.theme_patch")  # its tab stops come from render-sections.js
     app.setup_extension("cehcourse.static_freshness")  # edited scripts reach the site
     from . import sphinx_bank  # imports this module's directive base classes
 

@@ -1,0 +1,71 @@
+/* Long pages render in parts. A chapter is 20-30 phone screens; laying all of it out before
+ * the page answers a tap costs a mid-range phone a few hundred milliseconds. course.css
+ * therefore leaves each section unrendered until it nears the screen (content-visibility:
+ * auto), and this script, once the page has loaded, renders the rest one section per idle
+ * moment. Within a second or so the page is whole again: its true length, what find-in-page
+ * and accessibility checkers measure. <html data-sections-rendered> says when.
+ *
+ * It also gives each block that scrolls sideways (a wide table or code cell) a tab stop, so a
+ * keyboard user can scroll it. The theme does that at load by measuring every such block,
+ * which would render every section at once; the build removes the theme's pass
+ * (cehcourse/theme_patch.py) and this does it per section, as each is rendered. */
+(function () {
+  "use strict";
+  // The theme's list of blocks that may scroll (pydata-sphinx-theme 0.17,
+  // addTabStopsToScrollableElements).
+  var SCROLLABLE = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
+    ".pst-scrollable-table-container";
+  // The sections course.css renders lazily.
+  var SECTION = ".bd-article section section";
+
+  function ownSection(element) {
+    return element.closest(SECTION);
+  }
+
+  /* Tab stops for the blocks whose nearest lazily rendered section is *section* (null: the
+   * blocks outside any). All measured first, then all set, so the page is laid out once. */
+  function setTabStops(section) {
+    var blocks = Array.prototype.filter.call(document.querySelectorAll(SCROLLABLE), function (block) {
+      return section === undefined || ownSection(block) === section;
+    });
+    var stops = blocks.map(function (block) {
+      return block.scrollWidth > block.clientWidth || block.scrollHeight > block.clientHeight ? 0 : -1;
+    });
+    blocks.forEach(function (block, i) {
+      if (block.tabIndex !== stops[i] || !block.hasAttribute("tabindex")) block.tabIndex = stops[i];
+    });
+  }
+
+  var later = window.requestIdleCallback
+    ? function (work) { window.requestIdleCallback(work, { timeout: 500 }); }
+    : function (work) { window.setTimeout(work, 16); };
+
+  function renderAll() {
+    var sections = Array.prototype.slice.call(document.querySelectorAll(SECTION));
+    setTabStops(null);
+    (function next() {
+      var section = sections.shift();
+      if (!section) {
+        document.documentElement.setAttribute("data-sections-rendered", "");
+        return;
+      }
+      section.style.contentVisibility = "visible";
+      setTabStops(section); // measuring lays the section out now, in this small task
+      later(next);
+    })();
+  }
+
+  var resizing = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () {
+      if (document.documentElement.hasAttribute("data-sections-rendered")) setTabStops();
+    }, 300);
+  });
+
+  if (document.readyState === "complete") {
+    later(renderAll);
+  } else {
+    window.addEventListener("load", function () { later(renderAll); });
+  }
+})();

@@ -1,0 +1,62 @@
+"""One change to the theme's script in the built site: its load-time "tab stops on scrollable
+blocks" pass is taken out, because static/render-sections.js does the same job section by
+section.
+
+Why: the theme's pass measures every table and code block on the page when it loads. On a
+long chapter, whose sections course.css leaves unrendered until they near the screen, that
+measuring renders all of them at once, the very work the lazy rendering spares a phone.
+The theme is pinned (requirements.txt); if an upgrade changes its script so that the pass
+cannot be found, the build stops and says so rather than shipping the pass twice or not at
+all.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+THEME_SCRIPT = Path("_static") / "scripts" / "pydata-sphinx-theme.js"
+# pydata-sphinx-theme 0.17, minified: run addTabStopsToScrollableElements now or at load.
+_LOAD_CALL = re.compile(r'"complete"===document\.readyState\?(\w+)\(\):window\.addEventListener\("load",\1\)')
+_REMOVED = "void 0/*cehcourse: tab stops by render-sections.js*/"
+
+
+def _is_tab_stop_pass(script: str, name: str) -> bool:
+    return bool(re.search(r"function " + re.escape(name) + r'\(\)\{const \w+=\(\)=>\{document\.querySelectorAll\(\["pre"', script))
+
+
+def remove_tab_stop_pass(script: str) -> str:
+    """The theme's script without its load-time tab-stop pass (unchanged if already removed)."""
+    if _REMOVED in script:
+        return script
+    match = _LOAD_CALL.search(script)
+    if match is None or not _is_tab_stop_pass(script, match.group(1)):
+        raise ExtensionError(
+            f"{THEME_SCRIPT.as_posix()}: the theme's load-time tab-stop pass "
+            "(addTabStopsToScrollableElements) was not found; the theme has changed since "
+            "pydata-sphinx-theme 0.17. Update src/cehcourse/theme_patch.py and "
+            "static/render-sections.js together."
+        )
+    return script[: match.start()] + _REMOVED + script[match.end() :]
+
+
+def _patch(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / THEME_SCRIPT
+    if not path.is_file():
+        return  # another theme
+    text = path.read_text(encoding="utf-8")
+    patched = remove_tab_stop_pass(text)
+    if patched != text:
+        path.write_text(patched, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Before the page optimiser (900), which fingerprints the scripts as the build leaves them.
+    app.connect("build-finished", _patch, priority=850)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

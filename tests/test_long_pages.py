@@ -1,0 +1,97 @@
+"""Long pages render in parts (course.css, render-sections.js, theme_patch.py): each section is
+laid out as it nears the screen and the rest once the page has loaded. What a reader must
+see is a whole page that does not move: every section there, links into the middle of a
+chapter landing on their heading, tables that scroll sideways reachable from the keyboard,
+and print with everything. The speed itself is measured by `make bench`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sphinx.errors import ExtensionError
+
+from cehcourse import theme_patch
+
+RENDERED = "() => document.documentElement.hasAttribute('data-sections-rendered')"
+# Every section the stylesheet renders lazily, and whether the browser has rendered it now.
+SECTIONS_RENDERED = """() => [...document.querySelectorAll('.bd-article section section')]
+  .map(s => [s.id, s.checkVisibility({contentVisibilityAuto: true})])"""
+
+
+def test_a_long_chapter_is_whole_once_loaded(phone: object, base_url: str) -> None:
+    phone.goto(f"{base_url}/book/assessment.html", wait_until="load")  # type: ignore[attr-defined]
+    phone.wait_for_function(RENDERED, timeout=10000)  # type: ignore[attr-defined]
+    sections = phone.evaluate(SECTIONS_RENDERED)  # type: ignore[attr-defined]
+    assert len(sections) > 10, "the assessment chapter has many sections"
+    assert all(shown for _id, shown in sections), [name for name, shown in sections if not shown]
+    # The page's length is its real length: the last heading sits where its section is.
+    last = phone.locator(".bd-article section section h2").last  # type: ignore[attr-defined]
+    last.scroll_into_view_if_needed()
+    assert last.is_visible()
+    assert not phone.problems.all(), phone.problems.all()  # type: ignore[attr-defined]
+
+
+def test_a_link_into_the_middle_of_a_chapter_lands_on_its_heading(phone: object, base_url: str) -> None:
+    """Instructors link to sections; the sections above the target render after the jump
+    and must not push it off the screen."""
+    target = "the-differential-diagnosis"
+    phone.goto(f"{base_url}/book/assessment.html#{target}", wait_until="load")  # type: ignore[attr-defined]
+    phone.wait_for_function(RENDERED, timeout=10000)  # type: ignore[attr-defined]
+    phone.wait_for_timeout(300)  # type: ignore[attr-defined]
+    top = phone.evaluate(f"() => document.getElementById('{target}').querySelector('h3, h2').getBoundingClientRect().top")  # type: ignore[attr-defined]
+    assert 0 <= top < 200, f"the linked heading is {top:.0f} px from the top of the screen"
+
+
+def test_tables_that_scroll_sideways_can_be_reached_by_keyboard(phone: object, base_url: str) -> None:
+    phone.goto(f"{base_url}/book/assessment.html", wait_until="load")  # type: ignore[attr-defined]
+    phone.wait_for_function(RENDERED, timeout=10000)  # type: ignore[attr-defined]
+    stops = """() => [...document.querySelectorAll('.pst-scrollable-table-container, pre')].map(b =>
+        [b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight, b.getAttribute('tabindex')])"""
+    blocks = phone.evaluate(stops)  # type: ignore[attr-defined]
+    wide = [tabindex for scrolls, tabindex in blocks if scrolls]
+    assert wide, "at 390 px some of the chapter's tables scroll sideways"
+    assert all(tabindex == "0" for tabindex in wide), blocks
+    assert all(tabindex == "-1" for scrolls, tabindex in blocks if not scrolls), blocks
+    # A wider screen: tables that now fit lose their tab stop.
+    phone.set_viewport_size({"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    phone.wait_for_timeout(600)  # type: ignore[attr-defined]
+    blocks = phone.evaluate(stops)  # type: ignore[attr-defined]
+    assert all((tabindex == "0") == scrolls for scrolls, tabindex in blocks), blocks
+    assert not phone.problems.all(), phone.problems.all()  # type: ignore[attr-defined]
+
+
+def test_print_lays_out_every_section(page: object, base_url: str) -> None:
+    page.goto(f"{base_url}/book/assessment.html", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    page.emulate_media(media="print")  # type: ignore[attr-defined]
+    kinds = page.evaluate(  # type: ignore[attr-defined]
+        "() => [...new Set([...document.querySelectorAll('.bd-article section section')].map(s => getComputedStyle(s).contentVisibility))]"
+    )
+    assert kinds == ["visible"], kinds
+
+
+def test_the_theme_script_in_the_site_leaves_tab_stops_to_the_course(site: Path) -> None:
+    script = (site / theme_patch.THEME_SCRIPT).read_text(encoding="utf-8")
+    assert "tab stops by render-sections.js" in script, "the build left the theme's pass in"
+
+
+def _installed_theme_script() -> str:
+    import pydata_sphinx_theme
+
+    path = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / "pydata-sphinx-theme.js"
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_patch_takes_out_only_the_load_time_pass() -> None:
+    original = _installed_theme_script()
+    patched = theme_patch.remove_tab_stop_pass(original)
+    assert patched != original
+    assert theme_patch.remove_tab_stop_pass(patched) == patched, "patching twice changes nothing"
+    # Only the call went: the function is still there (its resize and mutation hooks lived in it).
+    assert len(original) - len(patched) < 120
+    assert patched.count("function ") == original.count("function ")
+
+
+def test_a_changed_theme_stops_the_build_with_a_clear_message() -> None:
+    with pytest.raises(ExtensionError, match=r"pydata-sphinx-theme\.js: the theme's load-time tab-stop pass"):
+        theme_patch.remove_tab_stop_pass("console.log('a different theme script')")
