@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.errors import ExtensionError
 
-from cehcourse import theme_patch
+from cehcourse import figure_text, theme_patch
 
 RENDERED = "() => document.documentElement.hasAttribute('data-sections-rendered')"
 # Every section the stylesheet renders lazily, and whether the browser has rendered it now.
@@ -95,3 +95,20 @@ def test_the_patch_takes_out_only_the_load_time_pass() -> None:
 def test_a_changed_theme_stops_the_build_with_a_clear_message() -> None:
     with pytest.raises(ExtensionError, match=r"pydata-sphinx-theme\.js: the theme's load-time tab-stop pass"):
         theme_patch.remove_tab_stop_pass("console.log('a different theme script')")
+
+
+def test_figure_labels_are_laid_out_at_the_figures_own_size(site: Path) -> None:
+    """figure_text.py: every SVG figure with labels carries text-rendering="geometricPrecision"."""
+    labelled = [path for path in (site / "_images").glob("*.svg") if "<text" in path.read_text(encoding="utf-8")]
+    assert labelled, "the care pathway and the notebooks' charts have text labels"
+    unmarked = [path.name for path in labelled if 'text-rendering="geometricPrecision"' not in path.read_text(encoding="utf-8")[:2000]]
+    assert not unmarked, unmarked
+
+
+def test_the_figure_mark_goes_on_the_root_once_and_only_where_there_is_text() -> None:
+    svg = '<?xml version="1.0"?>\n<svg width="10pt" viewBox="0 0 10 10"><text x="1">A</text></svg>'
+    marked = figure_text.with_precise_text(svg)
+    assert marked.startswith('<?xml version="1.0"?>\n<svg text-rendering="geometricPrecision" width="10pt"')
+    assert figure_text.with_precise_text(marked) == marked
+    no_text = '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>'
+    assert figure_text.with_precise_text(no_text) == no_text
