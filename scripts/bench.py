@@ -39,9 +39,11 @@ BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"]
 # The quiz's own files: the course package's scripts and stylesheets, less the reader
-# shell's menu and the search page's guard; and the question bank's item scripts.
+# shell's (its menu, the lazy rendering of long pages) and the search page's guard; and the
+# question bank's item scripts.
 PACKAGE_STATIC = ROOT / "src" / "cehcourse" / "static"
-QUIZ_FILES = {path.name for path in PACKAGE_STATIC.iterdir()} - {"course-menu.js", "search-no-spoilers.js"}
+READER_SHELL = {"course-menu.js", "render-sections.js", "search-no-spoilers.js"}
+QUIZ_FILES = {path.name for path in PACKAGE_STATIC.iterdir()} - READER_SHELL
 
 
 def is_quiz_file(path: str) -> bool:
