@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -190,18 +191,35 @@ def _recorded_page(browser: object, base_url: str, options: dict[str, object]) -
     context.route("**/*", route)
     new_page.problems = problems  # type: ignore[attr-defined]
     new_page.base_url = base_url  # type: ignore[attr-defined]
+    new_page.goto = _whole_page_goto(new_page)  # type: ignore[attr-defined]
     yield new_page
     context.close()
+
+
+# A long page renders its sections after the load event (render-sections.js); until then a
+# section far below has no layout, and reading its text or geometry from a script (not a
+# reader's scrolling, which renders it) finds nothing.
+SECTIONS_RENDERED = "() => !document.querySelector('.bd-article') || document.documentElement.hasAttribute('data-sections-rendered')"
+
+
+def _whole_page_goto(tab: Any) -> Callable[..., Any]:
+    """``goto`` that, when it waits for the load event, also waits for the page to be whole."""
+    goto = tab.goto
+
+    def whole_page_goto(url: str, **options: Any) -> Any:
+        response = goto(url, **options)
+        if options.get("wait_until", "load") == "load":
+            tab.wait_for_function(SECTIONS_RENDERED, timeout=10000)
+        return response
+
+    return whole_page_goto
 
 
 def run_axe(page: object) -> list[str]:
     """WCAG 2.1 A/AA violations on the current page, one line each. Measured once a long
     page has rendered all its sections (render-sections.js): axe reads geometry, and a
     section not yet rendered has none to read."""
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('.bd-article') || document.documentElement.hasAttribute('data-sections-rendered')",
-        timeout=10000,
-    )
+    page.wait_for_function(SECTIONS_RENDERED, timeout=10000)  # type: ignore[attr-defined]
     page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
     result = page.evaluate(  # type: ignore[attr-defined]
         """async () => {

@@ -1,6 +1,7 @@
 """One change to the theme's script in the built site: its load-time "tab stops on scrollable
-blocks" pass is taken out, because static/render-sections.js does the same job section by
-section.
+blocks" pass is taken out, because static/render-sections.js does that job section by section
+(and again on resize). The pass's watch for blocks added later goes with it; it served live
+ipywidgets, which the book's pages do not have.
 
 Why: the theme's pass measures every table and code block on the page when it loads. On a
 long chapter, whose sections course.css leaves unrendered until they near the screen, that

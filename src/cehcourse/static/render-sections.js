@@ -5,7 +5,7 @@
  * moment. Within a second or so the page is whole again: its true length, what find-in-page
  * and accessibility checkers measure. <html data-sections-rendered> says when.
  *
- * It also gives each block that scrolls sideways (a wide table or code cell) a tab stop, so a
+ * It also gives each block that scrolls (a wide table, a long code cell) a tab stop, so a
  * keyboard user can scroll it. The theme does that at load by measuring every such block,
  * which would render every section at once; the build removes the theme's pass
  * (cehcourse/theme_patch.py) and this does it per section, as each is rendered. */
@@ -15,8 +15,8 @@
   // addTabStopsToScrollableElements).
   var SCROLLABLE = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
     ".pst-scrollable-table-container";
-  // The sections course.css renders lazily.
-  var SECTION = ".bd-article section section";
+  // The sections course.css renders lazily (quiz cards are not among them).
+  var SECTION = ".bd-article section > section:not(.vignette)";
 
   function ownSection(element) {
     return element.closest(SECTION);
@@ -40,12 +40,17 @@
     ? function (work) { window.requestIdleCallback(work, { timeout: 500 }); }
     : function (work) { window.setTimeout(work, 16); };
 
+  var rendered = false;
+  var resizedMeanwhile = false;
+
   function renderAll() {
     var sections = Array.prototype.slice.call(document.querySelectorAll(SECTION));
     setTabStops(null);
     (function next() {
       var section = sections.shift();
       if (!section) {
+        rendered = true;
+        if (resizedMeanwhile) setTabStops(); // the sections measured before the resize
         document.documentElement.setAttribute("data-sections-rendered", "");
         return;
       }
@@ -59,7 +64,8 @@
   window.addEventListener("resize", function () {
     window.clearTimeout(resizing);
     resizing = window.setTimeout(function () {
-      if (document.documentElement.hasAttribute("data-sections-rendered")) setTabStops();
+      if (rendered) setTabStops();
+      else resizedMeanwhile = true;
     }, 300);
   });
 
