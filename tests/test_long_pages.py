@@ -6,12 +6,13 @@ and print with everything. The speed itself is measured by `make bench`."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from sphinx.errors import ExtensionError
 
-from cehcourse import figure_text, theme_patch
+from cehcourse import figure_size, figure_text, theme_patch
 
 RENDERED = "() => document.documentElement.hasAttribute('data-sections-rendered')"
 # Every section the stylesheet renders lazily, and whether the browser has rendered it now.
@@ -113,3 +114,18 @@ def test_the_figure_mark_goes_on_the_root_once_and_only_where_there_is_text() ->
     assert figure_text.with_precise_text(marked) == marked
     no_text = '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>'
     assert figure_text.with_precise_text(no_text) == no_text
+
+
+def test_svg_figures_get_their_size_so_their_box_is_kept_while_loading() -> None:
+    sizes = {"pathway.svg": (742, 852)}
+    body = ('<img alt="A" src="../_images/pathway.svg" style="width: 100%;" />'
+            '<img src="../_images/other.svg" /><img width="5" src="../_images/pathway.svg" />')
+    sized = figure_size.with_sizes(body, sizes.get)
+    assert sized.startswith('<img width="742" height="852" alt="A" src="../_images/pathway.svg"')
+    assert '<img src="../_images/other.svg" />' in sized, "a figure of unknown size is left alone"
+    assert '<img width="5" src="../_images/pathway.svg" />' in sized, "a size already given stays"
+
+
+def test_the_care_pathway_figure_reserves_its_box(site: Path) -> None:
+    text = (site / "book" / "care-pathway.html").read_text(encoding="utf-8")
+    assert re.search(r'<img width="742" height="852" [^>]*src="\.\./_images/pathway\.svg"', text)

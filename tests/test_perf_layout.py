@@ -13,8 +13,10 @@ from collections.abc import Iterator
 import pytest
 
 PAGES = ("book/practice.html", "book/progress.html", "book/cases/classic-ceh.html",
-         # Long pages render their sections after loading (render-sections.js).
-         "book/assessment.html", "book/care-pathway.html", "exercises/reading-evidence.html")
+         # Long pages render their sections after loading (render-sections.js); the guide and
+         # the answer key once moved by a heading's margin as their first section did.
+         "book/assessment.html", "book/care-pathway.html", "exercises/reading-evidence.html",
+         "book/instructor-guide.html", "book/answer-key/assessment.html")
 # A 390 px phone's viewport without Playwright's is_mobile: with it, chromium reported no
 # shift for a progress page whose table visibly jumped (Lighthouse's mobile run: 0.48);
 # without it the figures are Lighthouse's.
