@@ -126,6 +126,22 @@ def test_svg_figures_get_their_size_so_their_box_is_kept_while_loading() -> None
     assert '<img width="5" src="../_images/pathway.svg" />' in sized, "a size already given stays"
 
 
-def test_the_care_pathway_figure_reserves_its_box(site: Path) -> None:
-    text = (site / "book" / "care-pathway.html").read_text(encoding="utf-8")
-    assert re.search(r'<img width="742" height="852" [^>]*src="\.\./_images/pathway\.svg"', text)
+def test_an_svg_size_is_its_root_size_in_css_pixels(tmp_path: Path) -> None:
+    matplotlib = tmp_path / "chart.svg"
+    matplotlib.write_text('<?xml version="1.0"?>\n<svg width="432pt" height="288pt" viewBox="0 0 432 288"><g/></svg>')
+    assert figure_size.svg_size(matplotlib, 0.0) == (576, 384), "points are 4/3 of a CSS pixel"
+    unitless = tmp_path / "plain.svg"
+    unitless.write_text('<svg viewBox="0 0 720 461"><svg viewBox="0 0 1 1"/></svg>')
+    assert figure_size.svg_size(unitless, 0.0) == (720, 461), "the root's viewBox, not a nested one"
+    tiny = tmp_path / "tiny.svg"
+    tiny.write_text('<svg viewBox="0 0 0.2 0.2"/>')
+    assert figure_size.svg_size(tiny, 0.0) is None
+
+
+def test_figures_in_the_site_reserve_their_box(site: Path) -> None:
+    pathway = (site / "book" / "care-pathway.html").read_text(encoding="utf-8")
+    assert re.search(r'<img width="989" height="1135" [^>]*src="\.\./_images/pathway\.svg"', pathway)
+    # A notebook's charts too (matplotlib, sized in points).
+    notebook = (site / "exercises" / "reading-evidence.html").read_text(encoding="utf-8")
+    charts = re.findall(r"<img\b[^>]*_images/[^\"]+\.svg[^>]*>", notebook)
+    assert charts and all(re.search(r'\swidth="\d+" height="\d+"', chart) for chart in charts), charts

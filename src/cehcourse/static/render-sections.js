@@ -1,9 +1,9 @@
 /* Long pages render in parts. A chapter is 20-30 phone screens; laying all of it out before
  * the page answers a tap costs a mid-range phone a few hundred milliseconds. course.css
  * therefore leaves each section unrendered until it nears the screen (content-visibility:
- * auto), and this script, once the page has loaded, renders the rest one section per idle
- * moment. Within a second or so the page is whole again: its true length, what find-in-page
- * and accessibility checkers measure. <html data-sections-rendered> says when.
+ * auto), and this script, once the page has loaded, renders the rest in idle moments.
+ * Within a second or so the page is whole again: its true length, what find-in-page and
+ * accessibility checkers measure. <html data-sections-rendered> says when.
  *
  * It also gives each block that scrolls (a wide table, a long code cell) a tab stop, so a
  * keyboard user can scroll it. The theme does that at load by measuring every such block,
@@ -43,21 +43,25 @@
   var rendered = false;
   var resizedMeanwhile = false;
 
-  function renderAll() {
+  function renderAll(firstDeadline) {
     var sections = Array.prototype.slice.call(document.querySelectorAll(SECTION));
     setTabStops(null);
-    (function next() {
-      var section = sections.shift();
-      if (!section) {
-        rendered = true;
-        if (resizedMeanwhile) setTabStops(); // the sections measured before the resize
-        document.documentElement.setAttribute("data-sections-rendered", "");
-        return;
-      }
-      section.style.contentVisibility = "visible";
-      setTabStops(section); // measuring lays the section out now, in this small task
+    (function next(deadline) {
+      // Sections while at least half of an idle period is left (a fast device renders many
+      // in one go; a slow one, one per task), measuring each so its layout happens here.
+      do {
+        var section = sections.shift();
+        if (!section) {
+          rendered = true;
+          if (resizedMeanwhile) setTabStops(); // the sections measured before the resize
+          document.documentElement.setAttribute("data-sections-rendered", "");
+          return;
+        }
+        section.style.contentVisibility = "visible";
+        setTabStops(section);
+      } while (deadline && deadline.timeRemaining() > 25);
       later(next);
-    })();
+    })(firstDeadline);
   }
 
   var resizing = 0;
