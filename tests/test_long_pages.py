@@ -145,3 +145,12 @@ def test_figures_in_the_site_reserve_their_box(site: Path) -> None:
     notebook = (site / "exercises" / "reading-evidence.html").read_text(encoding="utf-8")
     charts = re.findall(r"<img\b[^>]*_images/[^\"]+\.svg[^>]*>", notebook)
     assert charts and all(re.search(r'\swidth="\d+" height="\d+"', chart) for chart in charts), charts
+
+
+def test_a_block_a_script_adds_later_gets_its_tab_stop(phone: object, base_url: str) -> None:
+    """The question bank draws its cards after the page has loaded; a card's wide table must
+    be reachable by keyboard as one in the page is."""
+    phone.goto(f"{base_url}/book/practice.html", wait_until="load")  # type: ignore[attr-defined]
+    phone.evaluate("""() => { const pre = document.createElement('pre'); pre.id = 'added-later';
+        pre.textContent = 'x'.repeat(400); document.getElementById('main-content').querySelector('article').append(pre); }""")  # type: ignore[attr-defined]
+    phone.wait_for_function("() => document.getElementById('added-later').getAttribute('tabindex') === '0'", timeout=5000)  # type: ignore[attr-defined]

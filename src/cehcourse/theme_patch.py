@@ -1,7 +1,6 @@
 """One change to the theme's script in the built site: its load-time "tab stops on scrollable
-blocks" pass is taken out, because static/render-sections.js does that job section by section
-(and again on resize). The pass's watch for blocks added later goes with it; it served live
-ipywidgets, which the book's pages do not have.
+blocks" pass is taken out, because static/render-sections.js does that job section by section,
+and again when the width changes or a script adds blocks (as the theme's pass did).
 
 Why: the theme's pass measures every table and code block on the page when it loads. On a
 long chapter, whose sections course.css leaves unrendered until they near the screen, that

@@ -8,7 +8,8 @@
  * It also gives each block that scrolls (a wide table, a long code cell) a tab stop, so a
  * keyboard user can scroll it. The theme does that at load by measuring every such block,
  * which would render every section at once; the build removes the theme's pass
- * (cehcourse/theme_patch.py) and this does it per section, as each is rendered. */
+ * (cehcourse/theme_patch.py) and this does it per section, as each is rendered, and again
+ * when the width changes or a script adds blocks. */
 (function () {
   "use strict";
   // The theme's list of blocks that may scroll (pydata-sphinx-theme 0.17,
@@ -41,7 +42,7 @@
     : function (work) { window.setTimeout(work, 16); };
 
   var rendered = false;
-  var resizedMeanwhile = false;
+  var changedMeanwhile = false;
 
   function renderAll(firstDeadline) {
     var sections = Array.prototype.slice.call(document.querySelectorAll(SECTION));
@@ -53,7 +54,7 @@
         var section = sections.shift();
         if (!section) {
           rendered = true;
-          if (resizedMeanwhile) setTabStops(); // the sections measured before the resize
+          if (changedMeanwhile) setTabStops(); // the page changed while sections rendered
           document.documentElement.setAttribute("data-sections-rendered", "");
           return;
         }
@@ -64,14 +65,19 @@
     })(firstDeadline);
   }
 
-  var resizing = 0;
-  window.addEventListener("resize", function () {
-    window.clearTimeout(resizing);
-    resizing = window.setTimeout(function () {
+  // A new width, or blocks added by a script (the question bank draws its cards after the
+  // page has loaded): measure again, once things settle, as the theme's pass did.
+  var settling = 0;
+  function remeasure() {
+    window.clearTimeout(settling);
+    settling = window.setTimeout(function () {
       if (rendered) setTabStops();
-      else resizedMeanwhile = true;
+      else changedMeanwhile = true;
     }, 300);
-  });
+  }
+  window.addEventListener("resize", remeasure);
+  var main = document.getElementById("main-content");
+  if (main && window.MutationObserver) new MutationObserver(remeasure).observe(main, { childList: true, subtree: true });
 
   if (document.readyState === "complete") {
     later(renderAll);
