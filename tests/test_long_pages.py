@@ -14,16 +14,15 @@ from sphinx.errors import ExtensionError
 
 from cehcourse import figure_size, figure_text, theme_patch
 
-RENDERED = "() => document.documentElement.hasAttribute('data-sections-rendered')"
 # Every section the stylesheet renders lazily, and whether the browser has rendered it now.
-SECTIONS_RENDERED = """() => [...document.querySelectorAll('.bd-article section > section:not(.vignette)')]
+# (The `phone` fixture's goto waits for <html data-sections-rendered>, see conftest.py.)
+SECTION_STATES = """() => [...document.querySelectorAll('.bd-article section > section:not(.vignette)')]
   .map(s => [s.id, s.checkVisibility({contentVisibilityAuto: true})])"""
 
 
 def test_a_long_chapter_is_whole_once_loaded(phone: object, base_url: str) -> None:
     phone.goto(f"{base_url}/book/assessment.html", wait_until="load")  # type: ignore[attr-defined]
-    phone.wait_for_function(RENDERED, timeout=10000)  # type: ignore[attr-defined]
-    sections = phone.evaluate(SECTIONS_RENDERED)  # type: ignore[attr-defined]
+    sections = phone.evaluate(SECTION_STATES)  # type: ignore[attr-defined]
     assert len(sections) > 10, "the assessment chapter has many sections"
     assert all(shown for _id, shown in sections), [name for name, shown in sections if not shown]
     # The page's length is its real length: the last heading sits where its section is.
@@ -38,7 +37,6 @@ def test_a_link_into_the_middle_of_a_chapter_lands_on_its_heading(phone: object,
     and must not push it off the screen."""
     target = "the-differential-diagnosis"
     phone.goto(f"{base_url}/book/assessment.html#{target}", wait_until="load")  # type: ignore[attr-defined]
-    phone.wait_for_function(RENDERED, timeout=10000)  # type: ignore[attr-defined]
     phone.wait_for_timeout(300)  # type: ignore[attr-defined]
     top = phone.evaluate(f"() => document.getElementById('{target}').querySelector('h3, h2').getBoundingClientRect().top")  # type: ignore[attr-defined]
     assert 0 <= top < 200, f"the linked heading is {top:.0f} px from the top of the screen"
@@ -46,7 +44,6 @@ def test_a_link_into_the_middle_of_a_chapter_lands_on_its_heading(phone: object,
 
 def test_tables_that_scroll_sideways_can_be_reached_by_keyboard(phone: object, base_url: str) -> None:
     phone.goto(f"{base_url}/book/assessment.html", wait_until="load")  # type: ignore[attr-defined]
-    phone.wait_for_function(RENDERED, timeout=10000)  # type: ignore[attr-defined]
     stops = """() => [...document.querySelectorAll('.pst-scrollable-table-container, pre')].map(b =>
         [b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight, b.getAttribute('tabindex')])"""
     blocks = phone.evaluate(stops)  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ from cehcourse.optimise import head
 from cehcourse.optimise.site import STORE_NAME, pages, root_of
 from cehcourse.optimise.stylesheets import load as load_stylesheet
 from cehcourse.optimise.minify import minify
-from conftest import SITE, run_axe
+from conftest import SECTIONS_RENDERED, SITE, run_axe
 from localsite import serve
 from runtime_classes import runtime_classes
 
@@ -258,7 +258,7 @@ def _looks(tab: Any, cdp: Any, url: str) -> dict[tuple[int, str], tuple[bytes, l
     # The question bank draws its set one question per task, after the load event.
     tab.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')")
     # Long pages render their sections after the load event (render-sections.js).
-    tab.wait_for_function("() => document.documentElement.hasAttribute('data-sections-rendered')")
+    tab.wait_for_function(SECTIONS_RENDERED)
     tab.add_style_tag(content=NO_TRANSITIONS)
     tab.evaluate("document.fonts.ready")
     for viewport in (PHONE, DESKTOP):

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from conftest import SECTIONS_RENDERED
+
 PAGES = ("book/practice.html", "book/progress.html", "book/cases/classic-ceh.html",
          # Long pages render their sections after loading (render-sections.js); the guide and
          # the answer key once moved by a heading's margin as their first section did.
@@ -80,7 +82,7 @@ def test_no_layout_shift(screen: object, base_url: str, path: str) -> None:
             route.continue_()  # type: ignore[attr-defined]
         # networkidle: the question bank fetches its questions once its script has run.
         tab.wait_for_load_state("networkidle")
-        tab.wait_for_function("() => document.documentElement.hasAttribute('data-sections-rendered')")
+        tab.wait_for_function(SECTIONS_RENDERED)
         # Two frames more, so that what the last response triggered has been laid out.
         tab.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         shifts = tab.evaluate("() => window.__shifts")
