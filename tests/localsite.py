@@ -6,6 +6,7 @@ import functools
 import gzip
 import io
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -41,10 +42,42 @@ class GzipHandler(QuietHandler):
         return io.BytesIO(body)
 
 
+class TrickleHandler(QuietHandler):
+    """Pages arrive as over a slow connection: the head and menus at once, then the article's
+    first ARTICLE_PART bytes (more than a desktop's first screen) in packet-sized pieces PAUSE
+    seconds apart, so that the browser paints each before the next arrives, then the rest.
+    A piece ends at the end of a tag: a word cut in two can wrap differently once whole, on
+    any site, and that is not what the tests look for."""
+
+    PIECE = 1500
+    PAUSE = 0.05
+    ARTICLE_PART = 30_000
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        if not self.path.split("?")[0].endswith((".html", "/")):
+            super().copyfile(source, outputfile)
+            return
+        page = source.read()
+        start = max(page.find(b"<article"), 0)
+        pieces = [page[:start]]
+        while start < len(page) and sum(map(len, pieces[1:])) < self.ARTICLE_PART:
+            end = page.find(b">", start + self.PIECE)
+            end = len(page) if end < 0 else end + 1
+            pieces.append(page[start:end])
+            start = end
+        pieces.append(page[start:])
+        for number, piece in enumerate(pieces):
+            if number:
+                time.sleep(self.PAUSE)
+            outputfile.write(piece)
+            outputfile.flush()
+
+
 @contextmanager
-def serve(site: Path, compress: bool = False) -> Iterator[str]:
-    """Serve *site* on 127.0.0.1 at a free port; yields the base URL."""
-    handler = GzipHandler if compress else QuietHandler
+def serve(site: Path, compress: bool = False, trickle: bool = False) -> Iterator[str]:
+    """Serve *site* on 127.0.0.1 at a free port; yields the base URL. *trickle*: pages
+    arrive in pieces, as over a slow connection (TrickleHandler)."""
+    handler = TrickleHandler if trickle else GzipHandler if compress else QuietHandler
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sphinx.errors import ExtensionError
 
-from cehcourse import figure_size, figure_text, theme_patch
+from cehcourse import figure_size, figure_text, section_edges, theme_patch
 
 # Every section the stylesheet renders lazily, and whether the browser has rendered it now.
 # (The `phone` fixture's goto waits for <html data-sections-rendered>, see conftest.py.)
@@ -151,3 +151,36 @@ def test_a_block_a_script_adds_later_gets_its_tab_stop(phone: object, base_url: 
     phone.evaluate("""() => { const pre = document.createElement('pre'); pre.id = 'added-later';
         pre.textContent = 'x'.repeat(400); document.getElementById('main-content').querySelector('article').append(pre); }""")  # type: ignore[attr-defined]
     phone.wait_for_function("() => document.getElementById('added-later').getAttribute('tabindex') === '0'", timeout=5000)  # type: ignore[attr-defined]
+
+
+# ---- section edges (section_edges.py) ----------------------------------------------------
+
+
+def test_the_element_before_a_section_and_a_sections_last_element_are_marked() -> None:
+    body = ('<section id="page"><h1>T</h1><p>Intro</p><img src="a.png" alt="">\n'
+            '<section id="one"><h2>One</h2><p class="x">Text</p><section class="vignette"><p>Q</p></section></section>'
+            '<section id="two"><h2>Two</h2><ul><li>open item</ul><p>End<br></p></section></section>')
+    marked = section_edges.mark_section_edges(body)
+    edge = section_edges.EDGE_CLASS
+    assert f'<img class="{edge}" src="a.png" alt="">' in marked, "before the first section (a void element)"
+    assert f'<section class="{edge} vignette">' in marked, "a quiz card ending a section"
+    assert f'<section id="one" class="{edge}">' not in marked and f'<section class="{edge}" id="one">' in marked, \
+        "a section followed by a section"
+    assert f'<p class="{edge}">End<br></p>' in marked, "a section's last element"
+    assert '<p class="x">Text</p>' in marked and "<p>Q</p>" in marked and "<p>Intro</p>" in marked
+    assert marked.count(edge) == 4
+    assert section_edges.mark_section_edges("<p>no sections</p>") == "<p>no sections</p>"
+
+
+def test_section_edges_in_the_site_are_the_ones_the_stylesheet_had_found(phone: object, base_url: str) -> None:
+    """What `:has(+ section)` and `:last-child` found once the page is whole, and only that,
+    is marked on the pages that had moved while arriving."""
+    for path in ("book/answer-key/medications.html", "book/assessment.html", "exercises/reading-evidence.html"):
+        phone.goto(f"{base_url}/{path}")  # type: ignore[attr-defined]
+        found, marked = phone.evaluate("""() => {
+          const lazy = '.bd-article section > section:not(.vignette)';
+          const found = new Set([...document.querySelectorAll(`${lazy} > :last-child, .bd-article section > :has(+ ${lazy.split(' > ')[1]})`)]);
+          const marked = new Set(document.querySelectorAll('.section-edge'));
+          return [found.size, [...found].every(e => marked.has(e)) && [...marked].every(e => found.has(e)) ? marked.size : -1];
+        }""")  # type: ignore[attr-defined]
+        assert found > 10 and marked == found, f"{path}: {found} edges in the page, {marked} marked as the same"

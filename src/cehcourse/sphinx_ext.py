@@ -338,6 +338,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("cehcourse.theme_patch")  # its tab stops come from render-sections.js
     app.setup_extension("cehcourse.figure_text")  # figures' labels cheaper to lay out
     app.setup_extension("cehcourse.figure_size")  # figures keep their place while loading
+    app.setup_extension("cehcourse.section_edges")  # lazy sections' edges, marked as written
     app.setup_extension("cehcourse.static_freshness")  # edited scripts reach the site
     from . import sphinx_bank  # imports this module's directive base classes
 

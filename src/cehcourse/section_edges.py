@@ -1,0 +1,113 @@
+"""Mark, in each page's HTML, the elements whose bottom margin meets the edge of a section
+that renders lazily (course.css: `.bd-article section > section:not(.vignette)`).
+
+Such a section is contained, so margins do not collapse across its edges; the margins that
+would have met there go, and the page looks as it did before. The elements are marked with
+a class when the page is written, not found with `:has(+ section)` and `:last-child` in
+the stylesheet, because Chromium does not match those while it is still parsing the
+parent: on a slow connection a paragraph kept its margin until the page had arrived, and
+everything below it then moved up (a layout shift in the first screen).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from sphinx.application import Sphinx
+
+EDGE_CLASS = "section-edge"
+_CLASS = re.compile(r"""\sclass\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s"'=<>`]+))""", re.I)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+@dataclass
+class _Element:
+    tag: str
+    start: int  # offset of its start tag in the page's body
+    length: int  # of its start tag
+    lazy_section: bool = False
+    last_child: _Element | None = field(default=None, repr=False)
+
+
+class _EdgeFinder(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._line_starts = [0]
+        for index, character in enumerate(html):
+            if character == "\n":
+                self._line_starts.append(index + 1)
+        self._open: list[_Element] = []
+        self.edges: dict[int, int] = {}  # the elements to mark: start tag's offset: its length
+
+    def _mark(self, element: _Element) -> None:
+        self.edges[element.start] = element.length
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        parent = self._open[-1] if self._open else None
+        classes = (dict(attrs).get("class") or "").split()
+        element = _Element(tag, self._offset(), len(self.get_starttag_text() or ""))
+        if tag == "section" and parent is not None and parent.tag == "section" and "vignette" not in classes:
+            element.lazy_section = True
+            if parent.last_child is not None:  # the element just before the section
+                self._mark(parent.last_child)
+        if parent is not None:
+            parent.last_child = element
+        if tag not in _VOID:
+            self._open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self._open.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        # Close up to the matching element (an unclosed <p> or <li> in a notebook's output
+        # is closed with its parent, as a browser would).
+        if not any(element.tag == tag for element in self._open):
+            return
+        while self._open:
+            element = self._open.pop()
+            if element.lazy_section and element.last_child is not None:
+                self._mark(element.last_child)  # the section's last element
+            if element.tag == tag:
+                break
+
+
+def _with_edge_class(tag: str) -> str:
+    match = _CLASS.search(tag)
+    if match is None:
+        name_end = re.match(r"<[^\s/>]+", tag).end()  # type: ignore[union-attr]
+        return tag[:name_end] + f' class="{EDGE_CLASS}"' + tag[name_end:]
+    classes = next(value for value in match.group("double", "single", "bare") if value is not None)
+    value = f"{EDGE_CLASS} {classes}".strip().replace('"', "&quot;")
+    return tag[:match.start()] + f' class="{value}"' + tag[match.end():]
+
+
+def mark_section_edges(body: str) -> str:
+    """*body* with class EDGE_CLASS on the element before each lazily rendered section and on
+    each such section's last element."""
+    finder = _EdgeFinder(body)
+    finder.feed(body)
+    finder.close()
+    for start in sorted(finder.edges, reverse=True):
+        tag = body[start:start + finder.edges[start]]
+        body = body[:start] + _with_edge_class(tag) + body[start + len(tag):]
+    return body
+
+
+def _mark(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if "body" in context:
+        context["body"] = mark_section_edges(context["body"])
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", _mark)
+    # A new version re-reads every page once, so that pages written before are marked.
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
