@@ -157,18 +157,21 @@ def test_a_block_a_script_adds_later_gets_its_tab_stop(phone: object, base_url: 
 
 
 def test_the_element_before_a_section_and_a_sections_last_element_are_marked() -> None:
-    body = ('<section id="page"><h1>T</h1><p>Intro</p><img src="a.png" alt="">\n'
-            '<section id="one"><h2>One</h2><p class="x">Text</p><section class="vignette"><p>Q</p></section></section>'
-            '<section id="two"><h2>Two</h2><ul><li>open item</ul><p>End<br></p></section></section>')
+    body = ('<section id="page"><h1>T</h1><p>Intro</p><img src="a.png" alt="a class=b" />\n'
+            '<section class="x" id="one"><h2>One</h2><p class="x">Text</p><section class="vignette"><p>Q</p></section></section>'
+            '<section id="two"><h2>Two</h2><ul><li>open item</ul><p>End<br></p></section>'
+            '<section id="three"><h2>Three</h2><p>open paragraph<div>a block closes it</div></section></section>')
     marked = section_edges.mark_section_edges(body)
-    edge = section_edges.EDGE_CLASS
-    assert f'<img class="{edge}" src="a.png" alt="">' in marked, "before the first section (a void element)"
-    assert f'<section class="{edge} vignette">' in marked, "a quiz card ending a section"
-    assert f'<section id="one" class="{edge}">' not in marked and f'<section class="{edge}" id="one">' in marked, \
+    edge = section_edges.EDGE_ATTRIBUTE
+    assert f'<img src="a.png" alt="a class=b" {edge} />' in marked, "before the first section (a void element)"
+    assert f'<section class="vignette" {edge}>' in marked, "a quiz card ending a section"
+    assert f'<section class="x" id="one" {edge}>' in marked and f'<section id="two" {edge}>' in marked, \
         "a section followed by a section"
-    assert f'<p class="{edge}">End<br></p>' in marked, "a section's last element"
+    assert f'<p {edge}>End<br></p>' in marked, "a section's last element"
+    assert f'<div {edge}>a block closes it</div>' in marked and "<p>open paragraph" in marked, \
+        "a block start tag closes an open paragraph, as in a browser"
     assert '<p class="x">Text</p>' in marked and "<p>Q</p>" in marked and "<p>Intro</p>" in marked
-    assert marked.count(edge) == 4
+    assert marked.count(edge) == 6
     assert section_edges.mark_section_edges("<p>no sections</p>") == "<p>no sections</p>"
 
 
@@ -180,7 +183,7 @@ def test_section_edges_in_the_site_are_the_ones_the_stylesheet_had_found(phone: 
         found, marked = phone.evaluate("""() => {
           const lazy = '.bd-article section > section:not(.vignette)';
           const found = new Set([...document.querySelectorAll(`${lazy} > :last-child, .bd-article section > :has(+ ${lazy.split(' > ')[1]})`)]);
-          const marked = new Set(document.querySelectorAll('.section-edge'));
+          const marked = new Set(document.querySelectorAll('[data-section-edge]'));
           return [found.size, [...found].every(e => marked.has(e)) && [...marked].every(e => found.has(e)) ? marked.size : -1];
         }""")  # type: ignore[attr-defined]
         assert found > 10 and marked == found, f"{path}: {found} edges in the page, {marked} marked as the same"

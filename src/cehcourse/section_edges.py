@@ -1,9 +1,11 @@
 """Mark, in each page's HTML, the elements whose bottom margin meets the edge of a section
-that renders lazily (course.css: `.bd-article section > section:not(.vignette)`).
+that renders lazily (course.css: `.bd-article section > section:not(.vignette)`), with the
+attribute `data-section-edge` (added at the end of the start tag: the class attribute and
+anything that reads it are left as they were).
 
 Such a section is contained, so margins do not collapse across its edges; the margins that
-would have met there go, and the page looks as it did before. The elements are marked with
-a class when the page is written, not found with `:has(+ section)` and `:last-child` in
+would have met there go, and the page looks as it did before. The elements are marked
+when the page is written, not found with `:has(+ section)` and `:last-child` in
 the stylesheet, because Chromium does not match those while it is still parsing the
 parent: on a slow connection a paragraph kept its margin until the page had arrived, and
 everything below it then moved up (a layout shift in the first screen).
@@ -18,8 +20,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-EDGE_CLASS = "section-edge"
-_CLASS = re.compile(r"""\sclass\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s"'=<>`]+))""", re.I)
+EDGE_ATTRIBUTE = "data-section-edge"
+_HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
+# Start tags that close an open <p> (HTML's parsing rules), as a browser would.
+_CLOSES_P = frozenset("address article aside blockquote details dialog div dl fieldset figcaption figure footer "
+                      "form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul".split())
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -50,8 +55,11 @@ class _EdgeFinder(HTMLParser):
         return self._line_starts[line - 1] + column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _CLOSES_P and self._open and self._open[-1].tag == "p":
+            self._close_last()
         parent = self._open[-1] if self._open else None
-        classes = (dict(attrs).get("class") or "").split()
+        # The first class attribute counts, split on HTML's spaces only.
+        classes = _HTML_SPACE.split(next((value or "" for name, value in attrs if name == "class"), ""))
         element = _Element(tag, self._offset(), len(self.get_starttag_text() or ""))
         if tag == "section" and parent is not None and parent.tag == "section" and "vignette" not in classes:
             element.lazy_section = True
@@ -67,38 +75,35 @@ class _EdgeFinder(HTMLParser):
         if tag not in _VOID:
             self._open.pop()
 
+    def _close_last(self) -> None:
+        element = self._open.pop()
+        if element.lazy_section and element.last_child is not None:
+            self._mark(element.last_child)  # the section's last element
+
     def handle_endtag(self, tag: str) -> None:
-        # Close up to the matching element (an unclosed <p> or <li> in a notebook's output
-        # is closed with its parent, as a browser would).
+        # Sphinx writes balanced HTML; an element left open inside another (an unclosed <li>
+        # in a notebook's output) is closed with it. A stray end tag is ignored.
         if not any(element.tag == tag for element in self._open):
             return
-        while self._open:
-            element = self._open.pop()
-            if element.lazy_section and element.last_child is not None:
-                self._mark(element.last_child)  # the section's last element
-            if element.tag == tag:
-                break
+        while self._open[-1].tag != tag:
+            self._close_last()
+        self._close_last()
 
 
-def _with_edge_class(tag: str) -> str:
-    match = _CLASS.search(tag)
-    if match is None:
-        name_end = re.match(r"<[^\s/>]+", tag).end()  # type: ignore[union-attr]
-        return tag[:name_end] + f' class="{EDGE_CLASS}"' + tag[name_end:]
-    classes = next(value for value in match.group("double", "single", "bare") if value is not None)
-    value = f"{EDGE_CLASS} {classes}".strip().replace('"', "&quot;")
-    return tag[:match.start()] + f' class="{value}"' + tag[match.end():]
+def _with_edge_attribute(tag: str) -> str:
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return tag[:end].rstrip() + f" {EDGE_ATTRIBUTE}" + (" " if tag.endswith("/>") else "") + tag[end:]
 
 
 def mark_section_edges(body: str) -> str:
-    """*body* with class EDGE_CLASS on the element before each lazily rendered section and on
+    """*body* with EDGE_ATTRIBUTE on the element before each lazily rendered section and on
     each such section's last element."""
     finder = _EdgeFinder(body)
     finder.feed(body)
     finder.close()
     for start in sorted(finder.edges, reverse=True):
         tag = body[start:start + finder.edges[start]]
-        body = body[:start] + _with_edge_class(tag) + body[start + len(tag):]
+        body = body[:start] + _with_edge_attribute(tag) + body[start + len(tag):]
     return body
 
 
@@ -109,5 +114,6 @@ def _mark(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any]
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _mark)
-    # A new version re-reads every page once, so that pages written before are marked.
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    # A new version re-reads every page once, so that pages written before are marked anew
+    # (raise it with any change to the marking).
+    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
