@@ -9,7 +9,7 @@ on a first visit (fresh cache): every response (HTML, CSS, JS, fonts, images), e
 gzip-compressed at level 6 as GitHub Pages serves it, summed. A page's floor is what its
 own content needs: the HTML document, its images and, on quiz pages, the quiz's scripts.
 Lighthouse (mobile preset, simulated throttling) runs against a local gzip server; each
-score is the median of --runs runs.
+score is the median of --runs runs, each started once the machine is quiet (wait_until_quiet).
 """
 
 from __future__ import annotations
@@ -189,13 +189,39 @@ def lighthouse_run(command: str, url: str, report: Path) -> dict[str, float]:
     raise RuntimeError(f"Lighthouse could not run on {url}: {problem}")
 
 
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs since boot, from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def wait_until_quiet(most_seconds: float = 30.0, idle_share: float = 0.85) -> None:
+    """Wait until the machine has been mostly idle for a second (at most *most_seconds*).
+    Lighthouse's simulated throttling scales the CPU time it observes, so a run that starts
+    while the last one's chromium is still exiting, or while anything else runs, scores lower;
+    on two cores the spread was several points without a pause."""
+    if not Path("/proc/stat").exists():
+        time.sleep(10)
+        return
+    deadline = time.monotonic() + most_seconds
+    while time.monotonic() < deadline:
+        idle_before, total_before = _cpu_times()
+        time.sleep(1.0)
+        idle_after, total_after = _cpu_times()
+        if total_after > total_before and (idle_after - idle_before) / (total_after - total_before) >= idle_share:
+            return
+
+
 def lighthouse_scores(site: Path, pages: list[str], runs: int) -> dict[str, dict[str, float]]:
     command = lighthouse_binary()
     assert command is not None
     medians: dict[str, dict[str, float]] = {}
     with serve(site, compress=True) as base, tempfile.TemporaryDirectory() as tmp:
         for relpath in pages:
-            results = [lighthouse_run(command, f"{base}/{relpath}", Path(tmp) / "report.json") for _ in range(runs)]
+            results = []
+            for _run in range(runs):
+                wait_until_quiet()
+                results.append(lighthouse_run(command, f"{base}/{relpath}", Path(tmp) / "report.json"))
             medians[relpath] = {key: statistics.median(r[key] for r in results) for key in results[0]}
             print(f"  {relpath:<44} " + " ".join(f"{medians[relpath][c]:>5.0f}" for c in CATEGORIES)
                   + f"  CLS {medians[relpath]['cls']:.3f}  TBT {medians[relpath]['tbt']:4.0f} ms"
