@@ -46,12 +46,14 @@ unit: setup
 # The notebooks are executed by the build (errors not allowed) and, as downloaded from the
 # book, by tests/test_standalone_notebooks.py in a fresh venv. The build keeps about one
 # core busy, so the tests that need no book (`unit`) run beside it (each job's output is
-# printed whole when it ends); then the tests of the built site run on two workers, which
-# take them one by one in the order tests/conftest.py sets (longest first), tests that
-# share a costly module fixture (its ONE_WORKER) on one worker. Every test runs once.
+# printed whole when it ends); then the tests of the built site run on three workers (on
+# two cores: a third fills the time the others spend waiting on pages and timers, about a
+# sixth off the whole), which take them one by one in the order tests/conftest.py sets
+# (longest first), tests that share a costly module fixture (its ONE_WORKER) on one worker.
+# Every test runs once.
 test: setup browser-deps
 	$(MAKE) --no-print-directory -j2 --output-sync=target book unit
-	$(BIN)/pytest tests -m site -n 2 --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest tests -m site -n 3 --dist loadgroup --no-loadscope-reorder
 
 # Lighthouse (pinned) only for the benchmark: it is large, and no test needs it. The figures
 # go into README.md; BENCH_FLAGS="--lighthouse-pages all" scores every page, not each kind's heaviest.

@@ -38,10 +38,10 @@ SITE_FIXTURES = {"site", "base_url", "page", "phone", "browser"}
 BROWSER_FIXTURES = {"page", "phone", "browser"}
 
 
-# `make test` runs the site tests on two workers (pytest-xdist, `--dist loadgroup
+# `make test` runs the site tests on three workers (pytest-xdist, `--dist loadgroup
 # --no-loadscope-reorder`), which take them one by one in this order. The longest go first
 # (measured with --durations, see notes/ENGINEERING-testtime.md), so that no worker is
-# still on a long test while the other has nothing left to do.
+# still on a long test while the others have nothing left to do.
 LONGEST_FIRST = (
     "test_authoring_guide.py::test_step_7",
     "test_standalone_notebooks.py",
