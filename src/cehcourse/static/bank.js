@@ -408,10 +408,14 @@
     startSession(settings, true);
   });
 
-  page.hidden = false;
-  var linked = readSettings(window.location.search);
-  showSettings(linked);
-  // A link that names a set starts it; a plain visit starts a practice set of ten.
-  startSession(linked, false);
-  if (linked.started) page.querySelector(".bank-options").open = false;
+  // The bank appears and draws its first set in a task of its own: run together with this
+  // script's setup, the work made one task long enough to hold up a slow phone's page.
+  setTimeout(function () {
+    page.hidden = false;
+    var linked = readSettings(window.location.search);
+    showSettings(linked);
+    // A link that names a set starts it; a plain visit starts a practice set of ten.
+    startSession(linked, false);
+    if (linked.started) page.querySelector(".bank-options").open = false;
+  }, 0);
 })();
