@@ -40,10 +40,7 @@ class _Element:
 class _EdgeFinder(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=False)
-        self._line_starts = [0]
-        for index, character in enumerate(html):
-            if character == "\n":
-                self._line_starts.append(index + 1)
+        self._line_starts = [0] + [newline.end() for newline in re.finditer("\n", html)]
         self._open: list[_Element] = []
         self.edges: dict[int, int] = {}  # the elements to mark: start tag's offset: its length
 
@@ -101,10 +98,12 @@ def mark_section_edges(body: str) -> str:
     finder = _EdgeFinder(body)
     finder.feed(body)
     finder.close()
-    for start in sorted(finder.edges, reverse=True):
-        tag = body[start:start + finder.edges[start]]
-        body = body[:start] + _with_edge_attribute(tag) + body[start + len(tag):]
-    return body
+    pieces, done = [], 0
+    for start in sorted(finder.edges):
+        end = start + finder.edges[start]
+        pieces += [body[done:start], _with_edge_attribute(body[start:end])]
+        done = end
+    return "".join(pieces) + body[done:]
 
 
 def _mark(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
