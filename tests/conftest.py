@@ -34,6 +34,9 @@ CHROMIUM_ARGS = [
 
 # Markers (registered in pyproject.toml) follow from the fixtures a test asks for, so a new
 # test cannot forget them: `make unit` runs `-m "not site"` and needs no build.
+# A style that ends every transition and animation at once (and hides the caret): a page is
+# measured or compared as it settles, not half way through a colour change.
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }"
 SITE_FIXTURES = {"site", "base_url", "page", "phone", "browser"}
 BROWSER_FIXTURES = {"page", "phone", "browser"}
 

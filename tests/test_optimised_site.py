@@ -25,7 +25,7 @@ from cehcourse.optimise import head
 from cehcourse.optimise.site import STORE_NAME, pages, root_of
 from cehcourse.optimise.stylesheets import load as load_stylesheet
 from cehcourse.optimise.minify import minify
-from conftest import SECTIONS_RENDERED, SITE, run_axe
+from conftest import NO_TRANSITIONS, SECTIONS_RENDERED, SITE, run_axe
 from localsite import serve
 from runtime_classes import runtime_classes
 
@@ -64,9 +64,6 @@ FINGERPRINT_HASH = FINGERPRINT.replace("return out;", (
     " for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619); }"
     " return [h >>> 0, out.length];"))
 assert FINGERPRINT_HASH != FINGERPRINT
-# The same page in both sites must not differ by a transition caught half way.
-NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }"
-
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import SITE, run_axe
+from conftest import NO_TRANSITIONS, SITE, run_axe
 
 DISCLAIMER = "not medical advice"
-NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 # Sphinx's generated index is empty for this book but is still a page a reader can reach.
 PAGES = sorted(
     path.relative_to(SITE).as_posix()
