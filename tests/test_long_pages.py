@@ -94,6 +94,37 @@ def test_the_patch_takes_out_only_the_load_time_pass() -> None:
 def test_a_changed_theme_stops_the_build_with_a_clear_message() -> None:
     with pytest.raises(ExtensionError, match=r"pydata-sphinx-theme\.js: the theme's load-time tab-stop pass"):
         theme_patch.remove_tab_stop_pass("console.log('a different theme script')")
+    with pytest.raises(ExtensionError, match=r"pydata-sphinx-theme\.js: the theme's sidebar scroll"):
+        theme_patch.defer_sidebar_scroll("console.log('a different theme script')")
+
+
+def test_the_sidebar_scroll_waits_and_is_skipped_while_the_sidebar_is_hidden() -> None:
+    original = _installed_theme_script()
+    patched = theme_patch.defer_sidebar_scroll(original)
+    assert theme_patch.defer_sidebar_scroll(patched) == patched, "patching twice changes nothing"
+    start = patched.index("cehcourse: later")
+    scroll = patched[start : patched.index("sidebar-scroll-top", patched.index("beforeunload", start))]
+    assert scroll.index("setTimeout(function(){") < scroll.index("getBoundingClientRect"), "measured in a task of its own"
+    assert 'visibility==="hidden")return' in scroll, "skipped while the sidebar is hidden"
+    # Nothing else changed: the same code with the wrapper taken out.
+    unwrapped = patched.replace(
+        theme_patch._DEFERRED + "setTimeout(function(){" + 'var s=document.querySelector("div.bd-sidebar");'
+        'if(s&&getComputedStyle(s).visibility==="hidden")return;', ""
+    )
+    assert unwrapped.replace("})})}),", "})}),", 1) == original
+
+
+def test_the_sidebar_is_scrolled_to_the_current_page_on_a_desktop(browser: object, base_url: str) -> None:
+    """On a desktop the theme still scrolls the sidebar so that the current page shows."""
+    context = browser.new_context(viewport={"width": 1280, "height": 400})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base_url}/exercises/play-the-cases.html", wait_until="load")
+    sidebar = page.locator("#pst-primary-sidebar")
+    page.wait_for_function("() => document.getElementById('pst-primary-sidebar').scrollTop > 0")
+    current = sidebar.locator(".current.reference").last
+    top = current.evaluate("a => a.getBoundingClientRect().top")
+    assert 0 < top < 400, f"the current page's link is in view in the sidebar ({top:.0f})"
+    context.close()
 
 
 def test_figure_labels_are_laid_out_at_the_figures_own_size(site: Path) -> None:

@@ -59,6 +59,27 @@ def test_phone_menu_opens_the_contents_and_reaches_the_case_library(browser: obj
         assert not page.problems.all(), page.problems.all()
 
 
+def test_on_this_page_button_opens_the_sections_and_lands_on_the_one_tapped(browser: object, base_url: str) -> None:
+    """The list button at the top right (phones and tablets, below 1200 px) opens the page's
+    sections; tapping one closes the drawer with that section's heading at the top."""
+    for size in (PHONE, {"viewport": {"width": 1000, "height": 800}, "has_touch": True}):
+        with reader(browser, base_url, **size) as page:
+            page.goto(f"{base_url}/book/procedures.html", wait_until="load")
+            page.get_by_role("button", name="On this page").tap()
+            drawer = page.locator("#pst-secondary-sidebar-modal")
+            expect(drawer).to_have_js_property("open", True)
+            section = drawer.get_by_role("link", name="Radiofrequency treatment")
+            expect(section).to_be_visible()
+            section.tap()
+            expect(drawer).to_have_js_property("open", False)
+            page.wait_for_url(re.compile(r"#radiofrequency-treatment$"))
+            heading = page.get_by_role("heading", name="Radiofrequency treatment", level=2)
+            expect(heading).to_be_in_viewport()
+            top = heading.evaluate("h => h.getBoundingClientRect().top")
+            assert 0 <= top < 150, f"the section's heading should be at the top of the screen, not {top:.0f} px down"
+            assert not page.problems.all(), page.problems.all()
+
+
 def test_phone_download_menu_reaches_the_source_and_print(browser: object, base_url: str) -> None:
     """The header's download button: on a phone, a tap opens its menu, both entries are on
     screen, the source opens, and .pdf starts the browser's print (to save as PDF)."""

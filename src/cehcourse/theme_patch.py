@@ -1,13 +1,19 @@
-"""One change to the theme's script in the built site: its load-time "tab stops on scrollable
-blocks" pass is taken out, because static/render-sections.js does that job section by section,
-and again when the width changes or a script adds blocks (as the theme's pass did).
+"""Two changes to the theme's script in the built site, both about work it does as a page loads.
 
-Why: the theme's pass measures every table and code block on the page when it loads. On a
-long chapter, whose sections course.css leaves unrendered until they near the screen, that
-measuring renders all of them at once, the very work the lazy rendering spares a phone.
-The theme is pinned (requirements.txt); if an upgrade changes its script so that the pass
-cannot be found, the build stops and says so rather than shipping the pass twice or not at
-all.
+1. Its load-time "tab stops on scrollable blocks" pass is taken out, because
+   static/render-sections.js does that job section by section, and again when the width
+   changes or a script adds blocks (as the theme's pass did). The theme's pass measures every
+   table and code block on the page when it loads. On a long chapter, whose sections
+   course.css leaves unrendered until they near the screen, that measuring renders all of
+   them at once, the very work the lazy rendering spares a phone.
+2. Its "scroll the sidebar to the current page" step runs in a task of its own, after the
+   page's start-up, and only when the sidebar is shown. It measures the sidebar, which
+   forces a layout in the middle of the script's start-up; on a phone the sidebar is hidden
+   (course.css does not even lay it out), and its contents move into a dialog when opened,
+   so there is nothing to scroll.
+
+The theme is pinned (requirements.txt); if an upgrade changes its script so that a change
+cannot be made, the build stops and says so rather than shipping it half done.
 """
 
 from __future__ import annotations
@@ -44,6 +50,39 @@ def remove_tab_stop_pass(script: str) -> str:
     return script[: match.start()] + _REMOVED + script[match.end() :]
 
 
+# scrollToActive, minified: its start and its end (it stores the scroll position on unload).
+_SCROLL_START = 'function(){if(!document.querySelector(".bd-docs-nav"))return;var e=document.querySelector("div.bd-sidebar");'
+_SCROLL_END = 'window.addEventListener("beforeunload",()=>{sessionStorage.setItem("sidebar-scroll-top",e.scrollTop)})}'
+_DEFERRED = "/*cehcourse: later, and only when shown*/"
+
+
+def defer_sidebar_scroll(script: str) -> str:
+    """The theme's script with its sidebar scroll in a task of its own, skipped while the
+    sidebar is hidden (unchanged if already done)."""
+    if _DEFERRED in script:
+        return script
+    start = script.find(_SCROLL_START)
+    end = script.find(_SCROLL_END, start)
+    if start < 0 or end < 0 or script.count(_SCROLL_START) != 1:
+        raise ExtensionError(
+            f"{THEME_SCRIPT.as_posix()}: the theme's sidebar scroll (scrollToActive) was not "
+            "found; the theme has changed since pydata-sphinx-theme 0.17. Update "
+            "src/cehcourse/theme_patch.py."
+        )
+    end += len(_SCROLL_END)
+    body = script[start + len("function(){") : end - 1]
+    wrapped = (
+        "function(){" + _DEFERRED + "setTimeout(function(){"
+        'var s=document.querySelector("div.bd-sidebar");'
+        'if(s&&getComputedStyle(s).visibility==="hidden")return;' + body + "})}"
+    )
+    return script[:start] + wrapped + script[end:]
+
+
+def patch_theme_script(script: str) -> str:
+    return defer_sidebar_scroll(remove_tab_stop_pass(script))
+
+
 def _patch(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -51,7 +90,7 @@ def _patch(app: Sphinx, exception: Exception | None) -> None:
     if not path.is_file():
         return  # another theme
     text = path.read_text(encoding="utf-8")
-    patched = remove_tab_stop_pass(text)
+    patched = patch_theme_script(text)
     if patched != text:
         path.write_text(patched, encoding="utf-8")
 

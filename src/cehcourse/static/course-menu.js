@@ -1,7 +1,11 @@
 /* The contents button (_templates/course-menu-button.html). On a phone it opens the theme's
  * contents drawer by clicking the theme's own, wired menu button; on a desktop it hides or
- * shows the sidebar with the book theme's pst-sidebar-hidden class. A workaround for
- * pydata-sphinx-theme#2451 / sphinx-book-theme#988: remove when upstream is fixed. */
+ * shows the sidebar with the book theme's pst-sidebar-hidden class.
+ * The "on this page" button (_templates/toggle-secondary-sidebar.html), shown below 1200 px,
+ * opens the theme's drawer of the page's sections the same way; choosing a section closes
+ * the drawer, so that the reader sees the section (the theme leaves it open over the page).
+ * A workaround for pydata-sphinx-theme#2451 / sphinx-book-theme#988: remove when upstream
+ * is fixed. */
 (function () {
   "use strict";
   // The width from which the book theme shows the sidebar beside the page.
@@ -38,9 +42,46 @@
     showState();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
+  function goTo(hash) {
+    if (window.location.hash !== hash) {
+      window.location.hash = hash;
+      return;
+    }
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target) target.scrollIntoView();
+  }
+
+  function setupPageContents() {
+    var button = document.querySelector(".course-page-contents-button");
+    var drawerButton = document.querySelector("#pst-header .secondary-toggle");
+    var drawer = document.getElementById("pst-secondary-sidebar-modal");
+    if (!button) return;
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (drawerButton) drawerButton.click();
+      else console.error("course-menu.js: the theme's page-contents drawer button is missing");
+    });
+    if (drawer) {
+      drawer.addEventListener("click", function (event) {
+        var link = event.target.closest && event.target.closest('a[href^="#"]');
+        if (!link || !drawer.open) return;
+        // Go to the section once the drawer has closed and the theme has put focus back on
+        // the button, which would otherwise scroll the page back towards the top.
+        event.preventDefault();
+        drawer.addEventListener("close", function () { goTo(link.hash); }, { once: true });
+        drawer.close();
+      });
+    }
+  }
+
+  function start() {
     setup();
+    setupPageContents();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
