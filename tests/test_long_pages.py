@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sphinx.errors import ExtensionError
+from playwright.sync_api import expect
 
 from cehcourse import figure_size, figure_text, section_edges, theme_patch
 
@@ -96,6 +97,15 @@ def test_a_changed_theme_stops_the_build_with_a_clear_message() -> None:
         theme_patch.remove_tab_stop_pass("console.log('a different theme script')")
     with pytest.raises(ExtensionError, match=r"pydata-sphinx-theme\.js: the theme's sidebar scroll"):
         theme_patch.defer_sidebar_scroll("console.log('a different theme script')")
+    with pytest.raises(ExtensionError, match=r"pydata-sphinx-theme\.js: the theme's contents highlighting"):
+        theme_patch.defer_toc_syncing("console.log('a different theme script')")
+
+
+def test_the_contents_highlighting_measures_in_a_task_of_its_own() -> None:
+    original = _installed_theme_script()
+    patched = theme_patch.defer_toc_syncing(original)
+    assert patched != original and theme_patch.defer_toc_syncing(patched) == patched
+    assert patched.replace("setTimeout(c)/*cehcourse: later*/", "c()") == original
 
 
 def test_the_sidebar_scroll_waits_and_is_skipped_while_the_sidebar_is_hidden() -> None:
@@ -218,3 +228,17 @@ def test_section_edges_in_the_site_are_the_ones_the_stylesheet_had_found(phone: 
           return [found.size, [...found].every(e => marked.has(e)) && [...marked].every(e => found.has(e)) ? marked.size : -1];
         }""")  # type: ignore[attr-defined]
         assert found > 10 and marked == found, f"{path}: {found} edges in the page, {marked} marked as the same"
+
+
+def test_the_page_contents_follow_the_reader_on_a_desktop(browser: object, base_url: str) -> None:
+    """The theme highlights, in the page's contents, the section being read (set up a moment
+    after load by theme_patch.defer_toc_syncing)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base_url}/book/procedures.html", wait_until="load")
+    page.wait_for_selector("html[data-sections-rendered]", state="attached")
+    heading = page.get_by_role("heading", name="Glucocorticoid injections", level=2)
+    heading.evaluate("h => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 120)")
+    active = page.locator("#pst-page-toc-nav a.active")
+    expect(active).to_have_text("Glucocorticoid injections")
+    context.close()

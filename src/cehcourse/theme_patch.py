@@ -11,6 +11,9 @@
    forces a layout in the middle of the script's start-up; on a phone the sidebar is hidden
    (course.css does not even lay it out), and its contents move into a dialog when opened,
    so there is nothing to scroll.
+3. Its "highlight the section being read in the page's contents" step measures the header
+   in a task of its own too, for the same reason (the highlighting starts a moment later,
+   which no reader can see).
 
 The theme is pinned (requirements.txt); if an upgrade changes its script so that a change
 cannot be made, the build stops and says so rather than shipping it half done.
@@ -79,8 +82,28 @@ def defer_sidebar_scroll(script: str) -> str:
     return script[:start] + wrapped + script[end:]
 
 
+# setupArticleTocSyncing, minified: it measures the header (and watches the headings) at once,
+# and again on resize.
+_TOC_SYNC_NOW = 'window.addEventListener("resize",_(c,300)),c()})'
+_TOC_SYNC_LATER = 'window.addEventListener("resize",_(c,300)),setTimeout(c)/*cehcourse: later*/})'
+
+
+def defer_toc_syncing(script: str) -> str:
+    """The theme's script with its contents highlighting set up in a task of its own
+    (unchanged if already done)."""
+    if _TOC_SYNC_LATER in script:
+        return script
+    if script.count(_TOC_SYNC_NOW) != 1 or '"#pst-header").getBoundingClientRect().height' not in script:
+        raise ExtensionError(
+            f"{THEME_SCRIPT.as_posix()}: the theme's contents highlighting "
+            "(setupArticleTocSyncing) was not found; the theme has changed since "
+            "pydata-sphinx-theme 0.17. Update src/cehcourse/theme_patch.py."
+        )
+    return script.replace(_TOC_SYNC_NOW, _TOC_SYNC_LATER)
+
+
 def patch_theme_script(script: str) -> str:
-    return defer_sidebar_scroll(remove_tab_stop_pass(script))
+    return defer_toc_syncing(defer_sidebar_scroll(remove_tab_stop_pass(script)))
 
 
 def _patch(app: Sphinx, exception: Exception | None) -> None:
