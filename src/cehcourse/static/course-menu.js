@@ -17,12 +17,16 @@
     var drawerButton = document.querySelector("#pst-header .primary-toggle");
     if (!button || !sidebar) return;
 
+    // What the button controls: the sidebar beside the page, or on a phone the drawer the
+    // theme moves the sidebar's contents into.
     function showState() {
       if (wide.matches) {
         button.setAttribute("aria-expanded", String(!sidebar.classList.contains("pst-sidebar-hidden")));
+        button.setAttribute("aria-controls", "pst-primary-sidebar");
         button.removeAttribute("aria-haspopup");
       } else {
         button.removeAttribute("aria-expanded");
+        button.setAttribute("aria-controls", "pst-primary-sidebar-modal");
         button.setAttribute("aria-haspopup", "dialog");
       }
     }
@@ -42,13 +46,16 @@
     showState();
   }
 
+  /* The section at the top of the screen, and focus on its heading: a screen reader reads
+   * the section next, not the button the drawer was opened from. */
   function goTo(hash) {
-    if (window.location.hash !== hash) {
-      window.location.hash = hash;
-      return;
-    }
     var target = document.getElementById(decodeURIComponent(hash.slice(1)));
-    if (target) target.scrollIntoView();
+    if (window.location.hash !== hash) window.location.hash = hash;
+    else if (target) target.scrollIntoView();
+    if (!target) return;
+    var heading = target.querySelector("h1, h2, h3, h4, h5, h6") || target;
+    if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
   }
 
   function setupPageContents() {
@@ -62,15 +69,18 @@
       else console.error("course-menu.js: the theme's page-contents drawer button is missing");
     });
     if (drawer) {
+      // In the capture phase, before the theme's backdrop check (a link chosen with the
+      // keyboard reports a click at 0, 0, outside the drawer, which would close it first).
       drawer.addEventListener("click", function (event) {
         var link = event.target.closest && event.target.closest('a[href^="#"]');
         if (!link || !drawer.open) return;
         // Go to the section once the drawer has closed and the theme has put focus back on
         // the button, which would otherwise scroll the page back towards the top.
         event.preventDefault();
+        event.stopPropagation();
         drawer.addEventListener("close", function () { goTo(link.hash); }, { once: true });
         drawer.close();
-      });
+      }, true);
     }
   }
 
