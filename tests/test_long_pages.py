@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from sphinx.errors import ExtensionError
 from playwright.sync_api import expect
+from sphinx.errors import ExtensionError
 
 from cehcourse import figure_size, figure_text, section_edges, theme_patch
 
@@ -117,24 +117,20 @@ def test_the_sidebar_scroll_waits_and_is_skipped_while_the_sidebar_is_hidden() -
     assert scroll.index("setTimeout(function(){") < scroll.index("getBoundingClientRect"), "measured in a task of its own"
     assert 'visibility==="hidden")return' in scroll, "skipped while the sidebar is hidden"
     # Nothing else changed: the same code with the wrapper taken out.
-    unwrapped = patched.replace(
-        theme_patch._DEFERRED + "setTimeout(function(){" + 'var s=document.querySelector("div.bd-sidebar");'
-        'if(s&&getComputedStyle(s).visibility==="hidden")return;', ""
-    )
+    unwrapped = patched.replace(theme_patch._DEFERRED + "setTimeout(function(){", "").replace(theme_patch._SKIP_HIDDEN, "")
     assert unwrapped.replace("})})}),", "})}),", 1) == original
 
 
-def test_the_sidebar_is_scrolled_to_the_current_page_on_a_desktop(browser: object, base_url: str) -> None:
+def test_the_sidebar_is_scrolled_to_the_current_page_on_a_desktop(page: object, base_url: str) -> None:
     """On a desktop the theme still scrolls the sidebar so that the current page shows."""
-    context = browser.new_context(viewport={"width": 1280, "height": 400})  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(f"{base_url}/exercises/play-the-cases.html", wait_until="load")
-    sidebar = page.locator("#pst-primary-sidebar")
-    page.wait_for_function("() => document.getElementById('pst-primary-sidebar').scrollTop > 0")
+    page.set_viewport_size({"width": 1280, "height": 400})  # type: ignore[attr-defined]
+    page.goto(f"{base_url}/exercises/play-the-cases.html", wait_until="load")  # type: ignore[attr-defined]
+    sidebar = page.locator("#pst-primary-sidebar")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.getElementById('pst-primary-sidebar').scrollTop > 0")  # type: ignore[attr-defined]
     current = sidebar.locator(".current.reference").last
     top = current.evaluate("a => a.getBoundingClientRect().top")
     assert 0 < top < 400, f"the current page's link is in view in the sidebar ({top:.0f})"
-    context.close()
+    assert not page.problems.all(), page.problems.all()  # type: ignore[attr-defined]
 
 
 def test_figure_labels_are_laid_out_at_the_figures_own_size(site: Path) -> None:
@@ -230,15 +226,14 @@ def test_section_edges_in_the_site_are_the_ones_the_stylesheet_had_found(phone: 
         assert found > 10 and marked == found, f"{path}: {found} edges in the page, {marked} marked as the same"
 
 
-def test_the_page_contents_follow_the_reader_on_a_desktop(browser: object, base_url: str) -> None:
+def test_the_page_contents_follow_the_reader_on_a_desktop(page: object, base_url: str) -> None:
     """The theme highlights, in the page's contents, the section being read (set up a moment
     after load by theme_patch.defer_toc_syncing)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(f"{base_url}/book/procedures.html", wait_until="load")
-    page.wait_for_selector("html[data-sections-rendered]", state="attached")
-    heading = page.get_by_role("heading", name="Glucocorticoid injections", level=2)
+    page.set_viewport_size({"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(f"{base_url}/book/procedures.html", wait_until="load")  # type: ignore[attr-defined]
+    page.wait_for_selector("html[data-sections-rendered]", state="attached")  # type: ignore[attr-defined]
+    heading = page.get_by_role("heading", name="Glucocorticoid injections", level=2)  # type: ignore[attr-defined]
     heading.evaluate("h => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 120)")
-    active = page.locator("#pst-page-toc-nav a.active")
+    active = page.locator("#pst-page-toc-nav a.active")  # type: ignore[attr-defined]
     expect(active).to_have_text("Glucocorticoid injections")
-    context.close()
+    assert not page.problems.all(), page.problems.all()  # type: ignore[attr-defined]

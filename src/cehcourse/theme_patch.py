@@ -1,4 +1,4 @@
-"""Two changes to the theme's script in the built site, both about work it does as a page loads.
+"""Three changes to the theme's script in the built site, all about work it does as a page loads.
 
 1. Its load-time "tab stops on scrollable blocks" pass is taken out, because
    static/render-sections.js does that job section by section, and again when the width
@@ -57,6 +57,7 @@ def remove_tab_stop_pass(script: str) -> str:
 _SCROLL_START = 'function(){if(!document.querySelector(".bd-docs-nav"))return;var e=document.querySelector("div.bd-sidebar");'
 _SCROLL_END = 'window.addEventListener("beforeunload",()=>{sessionStorage.setItem("sidebar-scroll-top",e.scrollTop)})}'
 _DEFERRED = "/*cehcourse: later, and only when shown*/"
+_SKIP_HIDDEN = 'if(getComputedStyle(e).visibility==="hidden")return;'
 
 
 def defer_sidebar_scroll(script: str) -> str:
@@ -73,11 +74,11 @@ def defer_sidebar_scroll(script: str) -> str:
             "src/cehcourse/theme_patch.py."
         )
     end += len(_SCROLL_END)
-    body = script[start + len("function(){") : end - 1]
+    # The theme's own lookup of the sidebar (e) is the one checked for visibility.
+    rest = script[start + len(_SCROLL_START) : end - 1]
     wrapped = (
-        "function(){" + _DEFERRED + "setTimeout(function(){"
-        'var s=document.querySelector("div.bd-sidebar");'
-        'if(s&&getComputedStyle(s).visibility==="hidden")return;' + body + "})}"
+        "function(){" + _DEFERRED + "setTimeout(function(){" + _SCROLL_START[len("function(){") :]
+        + _SKIP_HIDDEN + rest + "})}"
     )
     return script[:start] + wrapped + script[end:]
 
