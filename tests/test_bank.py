@@ -328,3 +328,28 @@ def test_bank_keyboard_only_and_accessible(phone) -> None:  # type: ignore[no-un
     page.wait_for_timeout(400)  # the theme's colour transitions
     assert run_axe(page) == []
     assert not page.problems.all(), page.problems.all()
+
+
+def test_a_question_that_cannot_load_is_named_and_the_rest_still_arrive(phone) -> None:  # type: ignore[no-untyped-def]
+    """A student offline halfway through, or a file missing from a deploy: the bank says
+    which question failed instead of waiting on "Loading" for ever."""
+    page = phone
+    open_set(page, "?mode=practice&n=5&seed=4242")
+    drawn = set_keys(page)
+    missing = drawn[2]
+    blocked = f"**/_static/bank/{missing.replace('/', '.')}.js*"
+    page.route(blocked, lambda route: route.fulfill(status=404, body=""))
+    page.goto(f"{page.base_url}/{BANK}?mode=practice&n=5&seed=4242")
+    status = page.locator(".bank-status")
+    expect(status).to_have_text(re.compile(r"Some questions could not be loaded \(" + re.escape(missing) + r"\)"))
+    assert page.locator(".bank-items").get_attribute("aria-busy") is None
+    # The rest downloaded: the same link, once the file is back, draws the whole set.
+    page.unroute(blocked)
+    open_set(page, "?mode=practice&n=5&seed=4242")
+    assert set_keys(page) == drawn
+    # Nothing else went wrong: the browser's report of the 404 and the bank's own line.
+    assert sorted(page.problems.console_errors) == [
+        "Failed to load resource: the server responded with a status of 404 (Not Found)",
+        f"cehcourse: question bank items did not load: {missing}",
+    ]
+    assert len(page.problems.failed_requests) == 1 and missing.replace("/", ".") in page.problems.failed_requests[0]

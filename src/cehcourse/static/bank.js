@@ -167,7 +167,12 @@
     var waiting = items.length;
     var failed = [];
     if (!waiting) done(failed);
-    items.forEach(function (item) {
+    // One script element per task: each append starts its download there and then (a few
+    // ms on a slow phone), and ten appended together made one task long enough to hold up
+    // the page. The downloads still run side by side.
+    items.forEach(function (item) { setTimeout(function () { requestItem(item); }, 0); });
+
+    function requestItem(item) {
       var script = document.createElement("script");
       script.src = index.itemsUrl + item.k.replace("/", ".") + ".js?v=" + item.v;
       script.onload = script.onerror = function (event) {
@@ -177,7 +182,7 @@
         if (!waiting) done(failed);
       };
       document.head.appendChild(script);
-    });
+    }
   }
 
   /* Parses markup the course's own Python renderer wrote and escaped (as on the case pages). */
