@@ -340,6 +340,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("cehcourse.figure_size")  # figures keep their place while loading
     app.setup_extension("cehcourse.section_edges")  # lazy sections' edges, marked as written
     app.setup_extension("cehcourse.static_freshness")  # edited scripts reach the site
+    app.setup_extension("cehcourse.notebook_replies")  # a lost wake-up costs a second, not the timeout
     from . import sphinx_bank  # imports this module's directive base classes
 
     sphinx_bank.setup(app)
