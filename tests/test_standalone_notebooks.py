@@ -33,7 +33,9 @@ poll_replies_in_slices()
 mode, folder, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 for source, target in zip(paths[::2], paths[1::2]):
     notebook = nbformat.read(source, as_version=4)
-    nbclient.NotebookClient(notebook, kernel_name=%r, timeout=300,
+    # timeout: the wait for the kernel_info reply (a reply truly lost raises after it);
+    # timeout_func: per cell.
+    nbclient.NotebookClient(notebook, kernel_name=%r, timeout=20, timeout_func=lambda cell: 300,
                             allow_errors=mode == "allow-errors",
                             resources={"metadata": {"path": folder}}).execute()
     nbformat.write(notebook, target)
