@@ -14,18 +14,19 @@ JB_FLAGS := -W -n --keep-going
 setup: $(STAMP)
 
 # Reinstall only when the pins or the package metadata change. uv (pinned, from PyPI)
-# installs the pinned set in about a third of pip's time (15 s against 42 s here, bytecode
-# included); when uv cannot be installed, pip installs the same pins.
+# installs the pinned set in under half of pip's time (19 s against 42 s on a fresh clone,
+# bytecode included). uv reads neither pip.conf nor PIP_* (a mirror, a proxy's certificate):
+# when uv cannot be installed or cannot install, pip installs the same pins.
 UV_VERSION := 0.13.9
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else "Python 3.11.5 or later is needed (the pinned packages need it): make PYTHON=/path/to/python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@if $(BIN)/pip install --quiet uv==$(UV_VERSION); then \
-	  echo "$(BIN)/uv pip install -r requirements.txt"; \
+	@echo "installing the pinned packages (uv $(UV_VERSION), or pip)"
+	@if $(BIN)/pip install --quiet uv==$(UV_VERSION) && \
 	  $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.txt && \
-	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; then :; \
 	else \
-	  echo "uv could not be installed: installing with pip"; \
+	  echo "uv could not install them: installing with pip"; \
 	  $(BIN)/pip install --quiet --upgrade pip && \
 	  $(BIN)/pip install --quiet -r requirements.txt && \
 	  $(BIN)/pip install --quiet --no-deps -e .; \
