@@ -90,3 +90,16 @@ def test_a_reply_that_never_comes_still_times_out_after_the_whole_wait(sliced: N
     assert isinstance(reply, Empty)
     assert timeout <= waited < timeout + 0.5
 
+
+
+def test_the_book_build_loads_it() -> None:
+    """The course's Sphinx extension (the book's `_config.yml` loads it) sets it up, so the
+    build's notebooks are executed with it."""
+    from unittest.mock import MagicMock
+
+    from cehcourse import sphinx_ext
+
+    app = MagicMock()
+    sphinx_ext.setup(app)
+    loaded = [call.args[0] for call in app.setup_extension.call_args_list]
+    assert "cehcourse.notebook_replies" in loaded
