@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from queue import Empty
 from collections.abc import Iterator
+from queue import Empty
 from typing import Any
 
 import pytest
@@ -89,7 +89,6 @@ def test_a_reply_that_never_comes_still_times_out_after_the_whole_wait(sliced: N
     reply, waited = asyncio.run(_wait_for_reply(lose_the_wake_up=False, send_reply=False, timeout=timeout))
     assert isinstance(reply, Empty)
     assert timeout <= waited < timeout + 0.5
-
 
 
 def test_the_book_build_loads_it() -> None:
