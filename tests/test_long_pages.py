@@ -15,10 +15,11 @@ from sphinx.errors import ExtensionError
 
 from cehcourse import figure_size, figure_text, section_edges, theme_patch
 
-# Every section the stylesheet renders lazily, and whether the browser has rendered it now.
+# Every section the stylesheet renders lazily, and whether the browser has rendered it now
+# (its heading: a lazy element itself always counts as visible, its contents do not).
 # (The `phone` fixture's goto waits for <html data-sections-rendered>, see conftest.py.)
 SECTION_STATES = """() => [...document.querySelectorAll('.bd-article section > section:not(.vignette)')]
-  .map(s => [s.id, s.checkVisibility({contentVisibilityAuto: true})])"""
+  .map(s => [s.id, s.firstElementChild.checkVisibility({contentVisibilityAuto: true})])"""
 
 
 def test_a_long_chapter_is_whole_once_loaded(phone: object, base_url: str) -> None:
@@ -30,6 +31,33 @@ def test_a_long_chapter_is_whole_once_loaded(phone: object, base_url: str) -> No
     last = phone.locator(".bd-article section section h2").last  # type: ignore[attr-defined]
     last.scroll_into_view_if_needed()
     assert last.is_visible()
+    assert not phone.problems.all(), phone.problems.all()  # type: ignore[attr-defined]
+
+
+# The other parts course.css renders lazily: the questions of a case's later stages.
+LAZY_QUESTIONS = ".vignette-stage ~ .vignette-stage .vignette-question"
+RENDERED = "el => el.checkVisibility({contentVisibilityAuto: true})"
+
+
+def test_a_cases_later_questions_are_whole_once_shown(phone: object, base_url: str) -> None:
+    """A case's later questions are laid out only when needed; once a student has answered
+    stage 1 (here from the keyboard), every question of stage 2 is there, on screen or not."""
+    phone.goto(f"{base_url}/book/cases/refractory-ceh.html", wait_until="load")  # type: ignore[attr-defined]
+    stages = phone.locator(".vignette-stage")  # type: ignore[attr-defined]
+    expect(stages.nth(1)).to_be_hidden()
+    for question in stages.first.locator("fieldset.vignette-question").all():
+        question.locator("input").first.focus()
+        phone.keyboard.press("Space")  # type: ignore[attr-defined]
+        question.locator(".vignette-check").focus()
+        phone.keyboard.press("Enter")  # type: ignore[attr-defined]
+    expect(stages.nth(1)).to_be_visible()
+    legends = stages.nth(1).locator("fieldset.vignette-question > legend")
+    assert legends.count() >= 2
+    assert all(legend.evaluate(RENDERED) for legend in legends.all()), "a shown question is not rendered"
+    last = legends.last
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_visible()
+    expect(last.locator("xpath=..").locator(".vignette-check")).to_be_visible()
     assert not phone.problems.all(), phone.problems.all()  # type: ignore[attr-defined]
 
 
@@ -65,7 +93,7 @@ def test_print_lays_out_every_section(page: object, base_url: str) -> None:
     page.goto(f"{base_url}/book/assessment.html", wait_until="domcontentloaded")  # type: ignore[attr-defined]
     page.emulate_media(media="print")  # type: ignore[attr-defined]
     kinds = page.evaluate(  # type: ignore[attr-defined]
-        "() => [...new Set([...document.querySelectorAll('.bd-article section > section')].map(s => getComputedStyle(s).contentVisibility))]"
+        f"() => [...new Set([...document.querySelectorAll('.bd-article section > section, {LAZY_QUESTIONS}')].map(s => getComputedStyle(s).contentVisibility))]"
     )
     assert kinds == ["visible"], kinds
 

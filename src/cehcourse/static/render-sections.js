@@ -16,8 +16,9 @@
   // addTabStopsToScrollableElements).
   var SCROLLABLE = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
     ".pst-scrollable-table-container";
-  // The sections course.css renders lazily (quiz cards are not among them).
-  var SECTION = ".bd-article section > section:not(.vignette)";
+  // What course.css renders lazily: the page's sections (a quiz card is not one) and the
+  // questions of a case's later stages.
+  var SECTION = ".bd-article section > section:not(.vignette), .vignette-stage ~ .vignette-stage .vignette-question";
 
   function ownSection(element) {
     return element.closest(SECTION);
