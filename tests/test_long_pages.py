@@ -15,18 +15,26 @@ from sphinx.errors import ExtensionError
 
 from cehcourse import figure_size, figure_text, section_edges, theme_patch
 
-# Every section the stylesheet renders lazily, and whether the browser has rendered it now
-# (its heading: a lazy element itself always counts as visible, its contents do not).
-# (The `phone` fixture's goto waits for <html data-sections-rendered>, see conftest.py.)
-SECTION_STATES = """() => [...document.querySelectorAll('.bd-article section > section:not(.vignette)')]
-  .map(s => [s.id, s.firstElementChild.checkVisibility({contentVisibilityAuto: true})])"""
+# What the stylesheet renders lazily (render-sections.js's LAZY): a page's sections and the
+# questions of a quiz's later stages.
+LAZY_SECTIONS = ".bd-article section > section:not(.vignette)"
+LAZY_QUESTIONS = ".vignette-stage ~ .vignette-stage .vignette-question"
+# Whether the browser has rendered a lazy part, checked on its first child (the heading or
+# legend): checkVisibility counts a skipped content-visibility: auto element itself as
+# visible, only what is inside it as not.
+RENDERED = "part => part.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+SECTION_STATES = f"() => [...document.querySelectorAll('{LAZY_SECTIONS}')].map(s => [s.id, ({RENDERED})(s)])"
+# Once render-sections.js has made the page whole, nothing in it is left to render later.
+STILL_LAZY = "() => [...document.querySelectorAll('.bd-article *')].filter(e => getComputedStyle(e).contentVisibility === 'auto').map(e => e.id || e.className)"
 
 
 def test_a_long_chapter_is_whole_once_loaded(phone: object, base_url: str) -> None:
+    # (The `phone` fixture's goto waits for <html data-sections-rendered>, see conftest.py.)
     phone.goto(f"{base_url}/book/assessment.html", wait_until="load")  # type: ignore[attr-defined]
     sections = phone.evaluate(SECTION_STATES)  # type: ignore[attr-defined]
     assert len(sections) > 10, "the assessment chapter has many sections"
     assert all(shown for _id, shown in sections), [name for name, shown in sections if not shown]
+    assert phone.evaluate(STILL_LAZY) == []  # type: ignore[attr-defined]
     # The page's length is its real length: the last heading sits where its section is.
     last = phone.locator(".bd-article section section h2").last  # type: ignore[attr-defined]
     last.scroll_into_view_if_needed()
@@ -34,31 +42,36 @@ def test_a_long_chapter_is_whole_once_loaded(phone: object, base_url: str) -> No
     assert not phone.problems.all(), phone.problems.all()  # type: ignore[attr-defined]
 
 
-# The other parts course.css renders lazily: the questions of a case's later stages.
-LAZY_QUESTIONS = ".vignette-stage ~ .vignette-stage .vignette-question"
-RENDERED = "el => el.checkVisibility({contentVisibilityAuto: true})"
-
-
-def test_a_cases_later_questions_are_whole_once_shown(phone: object, base_url: str) -> None:
-    """A case's later questions are laid out only when needed; once a student has answered
-    stage 1 (here from the keyboard), every question of stage 2 is there, on screen or not."""
+def test_a_cases_later_questions_are_whole_when_shown(phone: object, base_url: str) -> None:
+    """A case's later questions are not laid out as the page first paints; once the page has
+    loaded (the fixture waits for render-sections.js) they are, so when a student answers
+    stage 1, every question of stage 2 is there, including those far below the screen."""
     phone.goto(f"{base_url}/book/cases/refractory-ceh.html", wait_until="load")  # type: ignore[attr-defined]
+    assert phone.evaluate(STILL_LAZY) == []  # type: ignore[attr-defined]
     stages = phone.locator(".vignette-stage")  # type: ignore[attr-defined]
     expect(stages.nth(1)).to_be_hidden()
     for question in stages.first.locator("fieldset.vignette-question").all():
-        question.locator("input").first.focus()
-        phone.keyboard.press("Space")  # type: ignore[attr-defined]
-        question.locator(".vignette-check").focus()
-        phone.keyboard.press("Enter")  # type: ignore[attr-defined]
+        question.locator("input").first.check()
+        question.locator(".vignette-check").click()
     expect(stages.nth(1)).to_be_visible()
-    legends = stages.nth(1).locator("fieldset.vignette-question > legend")
-    assert legends.count() >= 2
-    assert all(legend.evaluate(RENDERED) for legend in legends.all()), "a shown question is not rendered"
-    last = legends.last
-    last.scroll_into_view_if_needed()
-    expect(last).to_be_visible()
-    expect(last.locator("xpath=..").locator(".vignette-check")).to_be_visible()
+    questions = stages.nth(1).locator("fieldset.vignette-question")
+    # What makes this a test: the stage's last question starts well below the screen, where
+    # the browser would not have rendered it by itself.
+    assert questions.last.evaluate("q => q.getBoundingClientRect().top > 1.5 * innerHeight")
+    states = questions.evaluate_all(f"qs => qs.map({RENDERED})")
+    assert len(states) >= 2 and all(states), states
     assert not phone.problems.all(), phone.problems.all()  # type: ignore[attr-defined]
+
+
+def test_the_lazy_parts_are_the_same_in_the_stylesheet_and_the_script() -> None:
+    """course.css leaves these parts unrendered; render-sections.js renders the same ones once
+    the page has loaded. A part only in the stylesheet would stay unrendered for good."""
+    root = Path(__file__).resolve().parent.parent
+    css = (root / "_static" / "course.css").read_text(encoding="utf-8")
+    lazy_in_css = {m.strip() for m in re.findall(r"([^{};/]+?)\s*\{\s*content-visibility:\s*auto", css)}
+    script = (root / "src" / "cehcourse" / "static" / "render-sections.js").read_text(encoding="utf-8")
+    lazy_in_script = set(re.search(r'var LAZY = "([^"]+)"', script).group(1).split(", "))  # type: ignore[union-attr]
+    assert lazy_in_css == lazy_in_script == {LAZY_SECTIONS, LAZY_QUESTIONS}
 
 
 def test_a_link_into_the_middle_of_a_chapter_lands_on_its_heading(phone: object, base_url: str) -> None:
@@ -90,12 +103,16 @@ def test_tables_that_scroll_sideways_can_be_reached_by_keyboard(phone: object, b
 
 
 def test_print_lays_out_every_section(page: object, base_url: str) -> None:
+    """On screen the parts are lazy; in print, everything is laid out. (render-sections.js is
+    left out, so that what is measured is the stylesheet's doing.)"""
+    page.route("**/render-sections.js*", lambda route: route.fulfill(body="", content_type="text/javascript"))  # type: ignore[attr-defined]
     page.goto(f"{base_url}/book/assessment.html", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    kinds = f"() => [...new Set([...document.querySelectorAll('{LAZY_SECTIONS}, {LAZY_QUESTIONS}')].map(s => getComputedStyle(s).contentVisibility))]"
+    assert page.evaluate(kinds) == ["auto"]  # type: ignore[attr-defined]
+    assert page.locator(LAZY_QUESTIONS).count() > 0, "the chapter's checks have later stages"  # type: ignore[attr-defined]
     page.emulate_media(media="print")  # type: ignore[attr-defined]
-    kinds = page.evaluate(  # type: ignore[attr-defined]
-        f"() => [...new Set([...document.querySelectorAll('.bd-article section > section, {LAZY_QUESTIONS}')].map(s => getComputedStyle(s).contentVisibility))]"
-    )
-    assert kinds == ["visible"], kinds
+    assert page.evaluate(kinds) == ["visible"]  # type: ignore[attr-defined]
 
 
 def test_the_theme_script_in_the_site_leaves_tab_stops_to_the_course(site: Path) -> None:

@@ -73,6 +73,26 @@ def screen(request: pytest.FixtureRequest, browser: object) -> Iterator[object]:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_layout_shift(screen: object, trickled_url: str, path: str) -> None:
+    assert_no_layout_shift(screen, trickled_url, path)
+
+
+def test_no_layout_shift_for_a_returning_student(screen: object, trickled_url: str) -> None:
+    """A student who answered stage 1 last time comes back: their answers and stage 2, whose
+    questions course.css renders lazily, are there from the start."""
+    path = "book/cases/refractory-ceh.html"
+    tab = screen.new_page()  # type: ignore[attr-defined]
+    try:
+        tab.goto(f"{trickled_url}/{path}", wait_until="load")
+        for question in tab.locator(".vignette-stage").first.locator("fieldset.vignette-question").all():
+            question.locator("input").first.check()
+            question.locator(".vignette-check").click()
+        assert_no_layout_shift(screen, trickled_url, path)
+    finally:
+        tab.evaluate("() => localStorage.clear()")
+        tab.close()
+
+
+def assert_no_layout_shift(screen: object, trickled_url: str, path: str) -> None:
     tab = screen.new_page()  # type: ignore[attr-defined]
     held: list[object] = []
     painted = False

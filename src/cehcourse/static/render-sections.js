@@ -17,18 +17,18 @@
   var SCROLLABLE = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
     ".pst-scrollable-table-container";
   // What course.css renders lazily: the page's sections (a quiz card is not one) and the
-  // questions of a case's later stages.
-  var SECTION = ".bd-article section > section:not(.vignette), .vignette-stage ~ .vignette-stage .vignette-question";
+  // questions of a quiz's later stages. Kept equal to course.css by a test.
+  var LAZY = ".bd-article section > section:not(.vignette), .vignette-stage ~ .vignette-stage .vignette-question";
 
-  function ownSection(element) {
-    return element.closest(SECTION);
+  function ownLazyPart(element) {
+    return element.closest(LAZY);
   }
 
-  /* Tab stops for the blocks whose nearest lazily rendered section is *section* (null: the
-   * blocks outside any). All measured first, then all set, so the page is laid out once. */
-  function setTabStops(section) {
+  /* Tab stops for the blocks whose nearest lazily rendered part is *part* (null: the blocks
+   * outside any). All measured first, then all set, so the page is laid out once. */
+  function setTabStops(part) {
     var blocks = Array.prototype.filter.call(document.querySelectorAll(SCROLLABLE), function (block) {
-      return section === undefined || ownSection(block) === section;
+      return part === undefined || ownLazyPart(block) === part;
     });
     var stops = blocks.map(function (block) {
       return block.scrollWidth > block.clientWidth || block.scrollHeight > block.clientHeight ? 0 : -1;
@@ -46,21 +46,21 @@
   var changedMeanwhile = false;
 
   function renderAll(firstDeadline) {
-    var sections = Array.prototype.slice.call(document.querySelectorAll(SECTION));
+    var parts = Array.prototype.slice.call(document.querySelectorAll(LAZY));
     setTabStops(null);
     (function next(deadline) {
-      // Sections while at least half of an idle period is left (a fast device renders many
-      // in one go; a slow one, one per task), measuring each so its layout happens here.
+      // Parts while at least half of an idle period is left (a fast device renders many in
+      // one go; a slow one, one per task), measuring each so its layout happens here.
       do {
-        var section = sections.shift();
-        if (!section) {
+        var part = parts.shift();
+        if (!part) {
           rendered = true;
-          if (changedMeanwhile) setTabStops(); // the page changed while sections rendered
+          if (changedMeanwhile) setTabStops(); // the page changed while parts rendered
           document.documentElement.setAttribute("data-sections-rendered", "");
           return;
         }
-        section.style.contentVisibility = "visible";
-        setTabStops(section);
+        part.style.contentVisibility = "visible";
+        setTabStops(part);
       } while (deadline && deadline.timeRemaining() > 25);
       later(next);
     })(firstDeadline);
