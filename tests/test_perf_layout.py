@@ -8,9 +8,11 @@ the test does not depend on which comes first on this machine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import SECTIONS_RENDERED
 from localsite import serve
@@ -76,23 +78,34 @@ def test_no_layout_shift(screen: object, trickled_url: str, path: str) -> None:
     assert_no_layout_shift(screen, trickled_url, path)
 
 
-def test_no_layout_shift_for_a_returning_student(screen: object, trickled_url: str) -> None:
-    """A student who answered stage 1 last time comes back: their answers and stage 2, whose
-    questions course.css renders lazily, are there from the start."""
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_no_layout_shift_for_a_returning_student(browser: object, trickled_url: str, name: str) -> None:
+    """A student who answered stage 1 last time comes back: restoring their answers, their
+    score and stage 2 (whose questions course.css renders lazily) moves nothing. A context of
+    its own, so that the saved answers reach no other test."""
     path = "book/cases/refractory-ceh.html"
-    tab = screen.new_page()  # type: ignore[attr-defined]
+    context = browser.new_context(**SCREENS[name])  # type: ignore[attr-defined]
+    context.add_init_script(RECORD_SHIFTS)
     try:
+        tab = context.new_page()
         tab.goto(f"{trickled_url}/{path}", wait_until="load")
         for question in tab.locator(".vignette-stage").first.locator("fieldset.vignette-question").all():
             question.locator("input").first.check()
             question.locator(".vignette-check").click()
-        assert_no_layout_shift(screen, trickled_url, path)
+        expect(tab.locator(".vignette-stage").nth(1)).to_be_visible()
+
+        def restored(again: object) -> None:
+            expect(again.locator(".vignette-score")).to_have_text(re.compile(r"^First-try score"))  # type: ignore[attr-defined]
+            expect(again.locator(".vignette-stage").nth(1)).to_be_visible()  # type: ignore[attr-defined]
+
+        assert_no_layout_shift(context, trickled_url, path, check=restored)
     finally:
-        tab.evaluate("() => localStorage.clear()")
-        tab.close()
+        context.close()
 
 
-def assert_no_layout_shift(screen: object, trickled_url: str, path: str) -> None:
+def assert_no_layout_shift(screen: object, trickled_url: str, path: str,
+                           check: Callable[[object], None] | None = None) -> None:
+    """*check*, if given, looks at the loaded page before the tab closes."""
     tab = screen.new_page()  # type: ignore[attr-defined]
     held: list[object] = []
     painted = False
@@ -117,6 +130,8 @@ def assert_no_layout_shift(screen: object, trickled_url: str, path: str) -> None
         # Two frames more, so that what the last response triggered has been laid out.
         tab.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         shifts = tab.evaluate("() => window.__shifts")
+        if check:
+            check(tab)
     finally:
         tab.close()
     total = sum(shift["value"] for shift in shifts)

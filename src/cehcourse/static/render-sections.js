@@ -1,14 +1,15 @@
 /* Long pages render in parts. A chapter is 20-30 phone screens; laying all of it out before
  * the page answers a tap costs a mid-range phone a few hundred milliseconds. course.css
- * therefore leaves each section unrendered until it nears the screen (content-visibility:
- * auto), and this script, once the page has loaded, renders the rest in idle moments.
+ * therefore leaves each section (and a quiz's later questions) unrendered until it nears the
+ * screen (content-visibility: auto), and this script, once the page has loaded, renders the
+ * rest in idle moments.
  * Within a second or so the page is whole again: its true length, what find-in-page and
  * accessibility checkers measure. <html data-sections-rendered> says when.
  *
  * It also gives each block that scrolls (a wide table, a long code cell) a tab stop, so a
  * keyboard user can scroll it. The theme does that at load by measuring every such block,
  * which would render every section at once; the build removes the theme's pass
- * (cehcourse/theme_patch.py) and this does it per section, as each is rendered, and again
+ * (cehcourse/theme_patch.py) and this does it part by part, as each is rendered, and again
  * when the width changes or a script adds blocks. */
 (function () {
   "use strict";
@@ -16,8 +17,8 @@
   // addTabStopsToScrollableElements).
   var SCROLLABLE = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
     ".pst-scrollable-table-container";
-  // What course.css renders lazily: the page's sections (a quiz card is not one) and the
-  // questions of a quiz's later stages. Kept equal to course.css by a test.
+  // What course.css renders lazily: the page's sections (not a quiz card, itself a <section>)
+  // and the questions of a quiz's later stages. Kept equal to course.css by a test.
   var LAZY = ".bd-article section > section:not(.vignette), .vignette-stage ~ .vignette-stage .vignette-question";
 
   function ownLazyPart(element) {
