@@ -59,6 +59,20 @@ def test_phone_menu_opens_the_contents_and_reaches_the_case_library(browser: obj
         assert not page.problems.all(), page.problems.all()
 
 
+def test_phone_menu_shows_where_the_student_is(browser: object, base_url: str) -> None:
+    """On the last case the current page's link is two screens down the drawer: the drawer
+    opens with it in view."""
+    with reader(browser, base_url, **PHONE) as page:
+        page.goto(f"{base_url}/book/cases/whiplash-third-occipital.html", wait_until="load")
+        page.locator(".course-menu-button").tap()
+        drawer = page.locator("#pst-primary-sidebar-modal")
+        expect(drawer).to_have_js_property("open", True)
+        current = drawer.locator(".current.reference").last
+        expect(current).to_have_text(re.compile(r"^Headache since the whiplash"))
+        expect(current).to_be_in_viewport(ratio=1)
+        assert not page.problems.all(), page.problems.all()
+
+
 def test_on_this_page_button_opens_the_sections_and_lands_on_the_one_tapped(browser: object, base_url: str) -> None:
     """The list button at the top right (phones and tablets, below 1200 px) opens the page's
     sections; tapping one closes the drawer with that section's heading at the top."""

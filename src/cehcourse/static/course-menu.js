@@ -38,12 +38,30 @@
         showState();
       } else if (drawerButton) {
         drawerButton.click();
+        window.requestAnimationFrame(showCurrentPage);
       } else {
         console.error("course-menu.js: the theme's contents drawer button is missing");
       }
     });
     if (wide.addEventListener) wide.addEventListener("change", showState);
     showState();
+  }
+
+  /* The drawer opens at its top, and on a case or an exercise the current page's link is two
+   * screens further down: bring it to the middle of the drawer, so that the student sees
+   * where they are and the pages next to it. The drawer's own scrolling box is moved, not
+   * with scrollIntoView, which may also scroll the page behind the drawer. */
+  function showCurrentPage() {
+    var drawer = document.getElementById("pst-primary-sidebar-modal");
+    if (!drawer || !drawer.open) return;
+    var current = drawer.querySelectorAll(".current.reference");
+    var link = current[current.length - 1];
+    var box = link && link.parentElement;
+    while (box && box !== drawer && !(box.scrollHeight > box.clientHeight &&
+        /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+    if (!box) return;
+    var offset = link.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += offset - (box.clientHeight - link.offsetHeight) / 2;
   }
 
   /* The section at the top of the screen, and focus on its heading: a screen reader reads
