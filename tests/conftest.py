@@ -218,6 +218,14 @@ def _whole_page_goto(tab: Any) -> Callable[..., Any]:
     return whole_page_goto
 
 
+def answer_stage_one(tab: Any) -> None:
+    """Answer every question of a case's first stage (its first option) and check each,
+    as a student would: stage 2 then opens."""
+    for question in tab.locator(".vignette-stage").first.locator("fieldset.vignette-question").all():
+        question.locator("input").first.check()
+        question.locator(".vignette-check").click()
+
+
 def run_axe(page: object) -> list[str]:
     """WCAG 2.1 A/AA violations on the current page, one line each. Measured once a long
     page has rendered all its sections (render-sections.js): axe reads geometry, and a

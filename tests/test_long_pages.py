@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sphinx.errors import ExtensionError
 
 from cehcourse import figure_size, figure_text, section_edges, theme_patch
-from conftest import ROOT
+from conftest import ROOT, answer_stage_one
 
 # What the stylesheet renders lazily (render-sections.js's LAZY): a page's sections and the
 # questions of a quiz's later stages.
@@ -51,9 +51,7 @@ def test_a_cases_later_questions_are_whole_when_shown(phone: object, base_url: s
     assert phone.evaluate(STILL_LAZY) == []  # type: ignore[attr-defined]
     stages = phone.locator(".vignette-stage")  # type: ignore[attr-defined]
     expect(stages.nth(1)).to_be_hidden()
-    for question in stages.first.locator("fieldset.vignette-question").all():
-        question.locator("input").first.check()
-        question.locator(".vignette-check").click()
+    answer_stage_one(phone)
     expect(stages.nth(1)).to_be_visible()
     # Back to the top, where a student starts: what makes this a test is that the stage's last
     # question is then further below the screen than Chromium renders by itself (150 % of

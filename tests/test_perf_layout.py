@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SECTIONS_RENDERED
+from conftest import SECTIONS_RENDERED, answer_stage_one
 from localsite import serve
 
 PAGES = ("book/practice.html", "book/progress.html", "book/cases/classic-ceh.html",
@@ -89,9 +89,7 @@ def test_no_layout_shift_for_a_returning_student(browser: object, trickled_url: 
     try:
         tab = context.new_page()
         tab.goto(f"{trickled_url}/{path}", wait_until="load")
-        for question in tab.locator(".vignette-stage").first.locator("fieldset.vignette-question").all():
-            question.locator("input").first.check()
-            question.locator(".vignette-check").click()
+        answer_stage_one(tab)
         expect(tab.locator(".vignette-stage").nth(1)).to_be_visible()
 
         def restored(again: object) -> None:
