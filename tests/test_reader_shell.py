@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import expect
 
@@ -70,6 +71,43 @@ def test_phone_menu_shows_where_the_student_is(browser: object, base_url: str) -
         current = drawer.locator(".current.reference").last
         expect(current).to_have_text(re.compile(r"^Headache since the whiplash"))
         expect(current).to_be_in_viewport(ratio=1)
+        assert not page.problems.all(), page.problems.all()
+
+
+def tap_where_it_is(page: Any, target: Any) -> None:
+    """A finger's tap on a control where it is on screen. Playwright's ``tap()`` first
+    scrolls the control into view, and for a control in the sticky header that moves the
+    page (by 426 px on a case), which a finger does not."""
+    box = target.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], f"not on screen: {box}"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # A student taps once they see the control: not while a closing drawer still slides
+    # out over it.
+    target.evaluate("(node, [x, y]) => new Promise(done => { const look = () =>"
+                    " node.contains(document.elementFromPoint(x, y)) ? done() : requestAnimationFrame(look); look(); })",
+                    [x, y])
+    page.touchscreen.tap(x, y)
+
+
+def test_phone_menu_keeps_the_students_place(browser: object, base_url: str) -> None:
+    """Half way down a case, a student opens the contents and closes them again (a tap on
+    the page beside the drawer, then Escape from a keyboard): the page behind stays put."""
+    with reader(browser, base_url, **PHONE) as page:
+        page.goto(f"{base_url}/book/cases/classic-ceh.html", wait_until="load")
+        page.evaluate("scrollTo(0, 900)")  # where a swipe or two takes a student
+        place = page.evaluate("scrollY")
+        assert place == 900
+        drawer = page.locator("#pst-primary-sidebar-modal")
+        for close in ("tap beside it", "Escape"):
+            tap_where_it_is(page, page.locator(".course-menu-button"))
+            expect(drawer).to_have_js_property("open", True)
+            assert page.evaluate("scrollY") == place, f"opening the contents moved the page ({close})"
+            if close == "Escape":
+                page.keyboard.press("Escape")
+            else:
+                page.touchscreen.tap(page.viewport_size["width"] - 10, 400)
+            expect(drawer).to_have_js_property("open", False)
+            assert page.evaluate("scrollY") == place, f"closing the contents ({close}) moved the page"
         assert not page.problems.all(), page.problems.all()
 
 
