@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -61,24 +62,48 @@ def _build(source: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def test_an_edited_static_file_reaches_the_site_when_no_page_changed(tmp_path: Path) -> None:
-    """Sphinx copies static files only when it writes a page: an author who edits only a
-    script or a stylesheet and runs `make book` must still get the new file in the site."""
+def _script_versions(site: Path, name: str) -> dict[str, str]:
+    """The ``?v=`` checksum with which each page names the script ``name``."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).parts[0] == "_static":
+            continue  # the theme's own HTML pieces, not pages
+        versions = re.findall(rf'src="[^"]*_static/{re.escape(name)}\?v=([0-9a-f]+)"', page.read_text(encoding="utf-8"))
+        assert len(versions) == 1, f"{page.relative_to(site)} names {name} {len(versions)} times"
+        found[page.relative_to(site).as_posix()] = versions[0]
+    return found
+
+
+def test_an_edited_script_reaches_the_site_and_every_page_names_it_afresh(tmp_path: Path) -> None:
+    """Sphinx copies static files only when it writes a page, and a page names each script
+    with a checksum of its content (``?v=``) when it is written. An author who edits only a
+    script and runs `make book` must get the new file in the site, and every page must name
+    it with the new checksum, or a browser that cached the old script keeps running it."""
     source = tmp_path / "book"
     shutil.copytree(BOOK, source, ignore=shutil.ignore_patterns("expected", "_build"))
+    config = source / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  config:\n", "  config:\n    html_js_files: [tiny-note.js]\n", 1), encoding="utf-8")
     (source / "_static").mkdir()
-    edited = source / "_static" / "tiny-note.css"
-    edited.write_text("/* first */\n", encoding="utf-8")
-    copy = source / "_build" / "html" / "_static" / "tiny-note.css"
+    edited = source / "_static" / "tiny-note.js"
+    edited.write_text("// first\n", encoding="utf-8")
+    site = source / "_build" / "html"
+    copy = site / "_static" / "tiny-note.js"
     _build(source)
-    assert copy.read_text(encoding="utf-8") == "/* first */\n"
+    assert copy.read_text(encoding="utf-8") == "// first\n"
+    first = _script_versions(site, "tiny-note.js")
+    assert len(first) >= 4 and len(set(first.values())) == 1, first
 
-    edited.write_text("/* second */\n", encoding="utf-8")
+    edited.write_text("// second\n", encoding="utf-8")
     later = copy.stat().st_mtime + 2  # coarse file-system clocks
     os.utime(edited, (later, later))
     rebuild = _build(source)
     assert "0 source files that are out of date" in rebuild.stdout, "a page changed: the test would prove nothing"
-    assert copy.read_text(encoding="utf-8") == "/* second */\n", "the site kept the old copy"
+    assert copy.read_text(encoding="utf-8") == "// second\n", "the site kept the old copy"
+    second = _script_versions(site, "tiny-note.js")
+    stale = sorted(page for page, version in second.items() if version == first[page])
+    assert not stale, f"these pages still name the old script: {stale}"
+    assert set(second.values()) == {f"{zlib.crc32(edited.read_bytes()):08x}"}, second
 
     again = _build(source)
     assert "no targets are out of date" in again.stdout, "nothing changed, yet the book was rebuilt"
