@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conftest import PageProblems
+from conftest import SECTIONS_RENDERED, PageProblems
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -82,11 +83,21 @@ def tap_where_it_is(page: Any, target: Any) -> None:
     assert box and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], f"not on screen: {box}"
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     # A student taps once they see the control: not while a closing drawer still slides
-    # out over it.
-    target.evaluate("(node, [x, y]) => new Promise(done => { const look = () =>"
-                    " node.contains(document.elementFromPoint(x, y)) ? done() : requestAnimationFrame(look); look(); })",
-                    [x, y])
+    # out over it (for a moment after it closes).
+    on_top = "([node, x, y]) => node.contains(document.elementFromPoint(x, y))"
+    try:
+        page.wait_for_function(on_top, arg=[target.element_handle(), x, y], timeout=5000)
+    except PlaywrightTimeout:
+        covering = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.outerHTML.slice(0, 120)", [x, y])
+        raise AssertionError(f"something stays over the control: {covering}") from None
     page.touchscreen.tap(x, y)
+
+
+# Where the student is reading: the top of the element in the middle of the screen.
+READING_PLACE = """() => { const node = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
+  window.__reading = node; return [scrollY, Math.round(node.getBoundingClientRect().top)]; }"""
+SAME_PLACE = "() => [scrollY, Math.round(window.__reading.getBoundingClientRect().top)]"
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def test_phone_menu_keeps_the_students_place(browser: object, base_url: str) -> None:
@@ -94,20 +105,27 @@ def test_phone_menu_keeps_the_students_place(browser: object, base_url: str) -> 
     the page beside the drawer, then Escape from a keyboard): the page behind stays put."""
     with reader(browser, base_url, **PHONE) as page:
         page.goto(f"{base_url}/book/cases/classic-ceh.html", wait_until="load")
+        page.wait_for_function(SECTIONS_RENDERED)  # nothing above is still being laid out
         page.evaluate("scrollTo(0, 900)")  # where a swipe or two takes a student
-        place = page.evaluate("scrollY")
-        assert place == 900
+        page.evaluate(TWO_FRAMES)
+        place = page.evaluate(READING_PLACE)
+        assert place[0] == 900, place
+        button = page.locator(".course-menu-button")
         drawer = page.locator("#pst-primary-sidebar-modal")
         for close in ("tap beside it", "Escape"):
-            tap_where_it_is(page, page.locator(".course-menu-button"))
+            tap_where_it_is(page, button)
             expect(drawer).to_have_js_property("open", True)
-            assert page.evaluate("scrollY") == place, f"opening the contents moved the page ({close})"
+            page.evaluate(TWO_FRAMES)
+            assert page.evaluate(SAME_PLACE) == place, f"opening the contents moved the page ({close})"
             if close == "Escape":
                 page.keyboard.press("Escape")
             else:
                 page.touchscreen.tap(page.viewport_size["width"] - 10, 400)
             expect(drawer).to_have_js_property("open", False)
-            assert page.evaluate("scrollY") == place, f"closing the contents ({close}) moved the page"
+            # The theme gives focus back to the button as the drawer closes: focus can scroll.
+            expect(button).to_be_focused()
+            page.evaluate(TWO_FRAMES)
+            assert page.evaluate(SAME_PLACE) == place, f"closing the contents ({close}) moved the page"
         assert not page.problems.all(), page.problems.all()
 
 
