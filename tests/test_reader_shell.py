@@ -129,6 +129,46 @@ def test_phone_menu_keeps_the_students_place(browser: object, base_url: str) -> 
         assert not page.problems.all(), page.problems.all()
 
 
+def test_nothing_floats_over_the_quiz_when_a_student_scrolls_back_up(browser: object, base_url: str) -> None:
+    """On a 320 px phone a student picks an answer, scrolls on, comes back up and taps
+    "Check answer" low on the screen: the tap checks the answer. (The theme's floating
+    "Back to top" button appeared there on every scroll up, took the tap and threw the
+    student to the top of the page.)"""
+    with reader(browser, base_url, viewport={"width": 320, "height": 640}, has_touch=True, is_mobile=True) as page:
+        page.goto(f"{base_url}/book/cases/occipital-neuralgia.html", wait_until="load")
+        page.wait_for_function(SECTIONS_RENDERED)
+        question = page.locator("fieldset.vignette-question").first
+        check = question.locator(".vignette-check")
+        # Choose the first option with a finger (the first touch also loads the theme's scripts).
+        option = question.locator("input").first
+        option.scroll_into_view_if_needed()
+        tap_where_it_is(page, option)
+        expect(option).to_be_checked()
+        # Scroll on past the button, then back up until it sits low on the screen, where a
+        # thumb reaches and where the theme's pill appeared (90-95 % of the height).
+        check.evaluate("node => scrollBy(0, node.getBoundingClientRect().bottom + 200)")  # a swipe up the page
+        page.evaluate(TWO_FRAMES)
+        height = page.viewport_size["height"]
+        box = check.bounding_box()
+        assert box["y"] < 0, box
+        page.evaluate("([by]) => scrollBy(0, by)", [box["y"] + box["height"] / 2 - 0.92 * height])  # a swipe back
+        page.evaluate(TWO_FRAMES)  # scroll events come with the next frame
+        box = check.bounding_box()
+        assert abs(box["y"] + box["height"] / 2 - 0.92 * height) < 2, box
+        floating = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(node => getComputedStyle(node).position === 'fixed' && node.checkVisibility())
+            .filter(node => { const r = node.getBoundingClientRect();
+              const x = (Math.max(r.left, 0) + Math.min(r.right, innerWidth)) / 2, y = (Math.max(r.top, 0) + Math.min(r.bottom, innerHeight)) / 2;
+              return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth && node.contains(document.elementFromPoint(x, y)); })
+            .map(node => node.outerHTML.slice(0, 80))""")
+        assert not floating, f"floating over the page after a scroll back up: {floating}"
+        place = page.evaluate("scrollY")
+        tap_where_it_is(page, check)
+        expect(question.locator(".vignette-feedback")).to_contain_text(re.compile(r"^(Correct|Incorrect)\."))
+        assert page.evaluate("scrollY") > place - 100, "the tap threw the student back to the top of the page"
+        assert not page.problems.all(), page.problems.all()
+
+
 def test_on_this_page_button_opens_the_sections_and_lands_on_the_one_tapped(browser: object, base_url: str) -> None:
     """The list button at the top right (phones and tablets, below 1200 px) opens the page's
     sections; tapping one closes the drawer with that section's heading at the top."""
