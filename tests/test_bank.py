@@ -265,6 +265,40 @@ def test_shuffled_options_keep_saved_progress_valid(phone) -> None:  # type: ign
     assert not page.problems.all(), page.problems.all()
 
 
+def test_shuffled_letters_are_named_in_alphabetical_order(phone) -> None:  # type: ignore[no-untyped-def]
+    """With a multiple-answer question's options shuffled, the worked answer and the
+    feedback name the letters the student sees in alphabetical order ("Answer: A, B, D",
+    then "You missed B." before "You missed D."), not in the answer key's order."""
+    page = phone
+    page.goto(f"{page.base_url}/index.html")
+    page.evaluate("([key, learner]) => localStorage.setItem(key, JSON.stringify({version: 1, learner, cases: {}}))",
+                  [STORE_KEY, LEARNER])
+    open_set(page, "?mode=practice&n=all&seed=3")
+    # A question with two or more keyed options whose shown letters are out of key order.
+    found = None
+    for n in range(page.locator(".bank-item").count()):
+        item = page.locator(".bank-item").nth(n)
+        if item.locator("fieldset").get_attribute("data-kind") != "multiple":
+            continue
+        order = item.locator(".vignette-option input").evaluate_all("els => els.map(e => Number(e.value))")
+        keyed = [order.index(i) for i in grading(item)["correct"]]
+        if len(keyed) >= 2 and keyed != sorted(keyed):
+            found = (item, order)
+            break
+    assert found is not None, "no multiple-answer question had its keyed options shuffled out of order"
+    item, order = found
+    q = grading(item)
+    shown = sorted("ABCDEFGH"[order.index(i)] for i in q["correct"])
+    assert item.locator(".vignette-answer p").first.text_content() == "Answer: " + ", ".join(shown)
+    # A wrong option only: every keyed option is then missed, and each gets a line.
+    wrong = next(i for i in order if i not in q["correct"])
+    item.locator(f'.vignette-option input[value="{wrong}"] + label').tap()
+    item.locator(".vignette-check").tap()
+    lines = re.findall(r"You missed ([A-H])\.", item.locator(".vignette-feedback").inner_text())
+    assert lines == shown, f"missed options named {lines}, shown letters {shown}"
+    assert not page.problems.all(), page.problems.all()
+
+
 def test_a_link_assigns_a_set_by_objective_chapter_and_case(phone) -> None:  # type: ignore[no-untyped-def]
     page = phone
     open_set(page, "?mode=practice&n=all")

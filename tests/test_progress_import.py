@@ -119,7 +119,7 @@ def test_merge_confirms_the_numbers_and_keeps_a_wrong_first_try(phone, course, t
             "cases": {CLASSIC: {c0.id: saved(c0, right=False), c1.id: saved(c1, right=True)}},
             "review": {f"{CLASSIC}/{c0.id}": {"h": c0.content_hash(), "b": 1, "d": "2099-01-10"}}}
     open_progress(page, here)
-    assert cell(page, CLASSIC) == "In progress: 1 of 6 correct first time"
+    assert cell(page, CLASSIC) == "In progress: 2 of 6 answered, 1 correct first time"
     # The file: c0 right on its first try there (a later try, really), c1 the same as here,
     # three answers new here (one of them wrong), and an earlier review day for c0.
     path = export_file(tmp_path, "phone.json", {
@@ -144,8 +144,8 @@ def test_merge_confirms_the_numbers_and_keeps_a_wrong_first_try(phone, course, t
     assert not page.get_by_role("dialog").count()
     focus_is_back(page)
     # c0: the file's answer is now the latest one, but the first try that counts stays wrong.
-    assert cell(page, CLASSIC) == "In progress: 1 of 6 correct first time"
-    assert cell(page, OTHER) == f"In progress: 2 of {len(course.cases[OTHER].questions())} correct first time"
+    assert cell(page, CLASSIC) == "In progress: 2 of 6 answered, 1 correct first time"
+    assert cell(page, OTHER) == f"In progress: 3 of {len(course.cases[OTHER].questions())} answered, 2 correct first time"
     assert page.inner_text(".progress-overall") == (
         f"5 of {total_questions(course)} questions answered; 3 right on the first try (60%).")
     merged = stored(page)
@@ -180,7 +180,7 @@ def test_replace_is_a_separate_explicit_choice_and_cancel_changes_nothing(phone,
     page.get_by_role("button", name="Replace all my progress with this file").tap()
     says(page, "Replaced your progress with laptop.json: 1 answer.")
     assert cell(page, CLASSIC) == "Not started"
-    assert cell(page, OTHER) == f"In progress: 1 of {len(course.cases[OTHER].questions())} correct first time"
+    assert cell(page, OTHER) == f"In progress: 1 of {len(course.cases[OTHER].questions())} answered, 1 correct first time"
     now = stored(page)
     assert now["cases"] == {OTHER: {o0.id: saved(o0, right=True)}}
     assert (now["learner"], now["last"]) == (LEARNER_FILE, OTHER)
@@ -221,7 +221,7 @@ def test_every_refused_file_says_why_and_changes_nothing(phone, course, tmp_path
         page.wait_for_function("text => document.querySelector('.progress-message').textContent === text", arg=expected)
         assert not page.get_by_role("dialog").count(), f"{path.name}: no confirmation for a refused file"
         assert stored(page) == here, path.name
-    assert cell(page, CLASSIC) == "In progress: 0 of 6 correct first time"
+    assert cell(page, CLASSIC) == "In progress: 1 of 6 answered, 0 correct first time"
     assert not page.problems.all(), page.problems.all()
 
 
@@ -239,7 +239,7 @@ def test_full_storage_during_import_says_so_and_changes_nothing(phone, course, t
         says(page, "Could not import progress.json: this browser would not save the result "
                    "(its storage is full or blocked). Nothing was changed.")
         assert stored(page) == here
-        assert cell(page, OTHER) == "Not started" and cell(page, CLASSIC) == "In progress: 0 of 6 correct first time"
+        assert cell(page, OTHER) == "Not started" and cell(page, CLASSIC) == "In progress: 1 of 6 answered, 0 correct first time"
     assert not page.problems.all(), page.problems.all()
 
 
@@ -253,7 +253,7 @@ def test_a_falsified_correct_flag_is_regraded_from_the_course(phone, course, tmp
             "the course's grading counts.") in dialog_text(page)
     page.get_by_role("button", name="Merge with my progress").tap()
     says(page, "Merged lie.json into your progress: added 1 answer.")
-    assert cell(page, CLASSIC) == "In progress: 0 of 6 correct first time"
+    assert cell(page, CLASSIC) == "In progress: 1 of 6 answered, 0 correct first time"
     assert page.inner_text(".progress-overall") == (
         f"1 of {total_questions(course)} questions answered; 0 right on the first try (0%).")
     assert stored(page)["cases"][CLASSIC][c0.id]["c"] is False
@@ -271,8 +271,8 @@ def test_one_malformed_stored_entry_is_dropped_on_its_own(phone, course) -> None
         CLASSIC: {c0.id: saved(c0, right=True), c1.id: {"h": c1.content_hash(), "a": "not an answer", "c": "yes"}},
         OTHER: {o0.id: saved(o0, right=False)}}}
     open_progress(page, store)
-    assert cell(page, CLASSIC) == "In progress: 1 of 6 correct first time"
-    assert cell(page, OTHER).startswith("In progress: 0 of ")
+    assert cell(page, CLASSIC) == "In progress: 1 of 6 answered, 1 correct first time"
+    assert cell(page, OTHER) == f"In progress: 1 of {len(course.cases[OTHER].questions())} answered, 0 correct first time"
     assert page.inner_text(".progress-overall") == (
         f"2 of {total_questions(course)} questions answered; 1 right on the first try (50%).")
     page.goto(f"{page.base_url}/book/cases/{CLASSIC}.html")
@@ -305,7 +305,7 @@ def test_export_then_import_on_a_fresh_browser(phone, tmp_path: Path) -> None:  
     choose_file(page, exported)
     assert "adds 1 answer, adds 1 question to your review schedule." in dialog_text(page)
     page.get_by_role("button", name="Merge with my progress").tap()
-    expect(page.locator(f'[data-progress-case="{CLASSIC}"]')).to_have_text("In progress: 0 of 6 correct first time")
+    expect(page.locator(f'[data-progress-case="{CLASSIC}"]')).to_have_text("In progress: 1 of 6 answered, 0 correct first time")
     assert stored(page)["review"] == data["review"] and stored(page)["learner"] == data["learner"]
     assert not page.problems.all(), page.problems.all()
 
@@ -339,7 +339,7 @@ def test_the_confirmation_by_keyboard_alone(page, course, tmp_path: Path) -> Non
     page.keyboard.press("Enter")  # on the focused Merge button
     says(page, "Merged progress.json into your progress: added 1 answer.")
     focus_is_back(page)
-    assert cell(page, CLASSIC) == "In progress: 1 of 6 correct first time"
+    assert cell(page, CLASSIC) == "In progress: 1 of 6 answered, 1 correct first time"
     assert not page.problems.all(), page.problems.all()
 
 

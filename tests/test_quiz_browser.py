@@ -156,7 +156,7 @@ def test_case_index_shows_progress(page) -> None:  # type: ignore[no-untyped-def
     open_case(page)
     answer_first_question(page, option=1)
     page.goto(f"{page.base_url}/book/cases.html")
-    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 0 of 6 correct first time"
+    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "In progress: 1 of 6 answered, 0 correct first time"
 
 
 def test_without_javascript_questions_read_with_answers_in_details(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -273,7 +273,7 @@ def test_chapter_case_list_shows_progress(page) -> None:  # type: ignore[no-unty
     open_case(page)
     answer_first_question(page, option=0)
     page.goto(f"{page.base_url}/book/what-is-ceh.html")
-    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 6 correct first time"
+    assert page.inner_text('.chapter-cases [data-progress-case="classic-ceh"]') == "In progress: 1 of 6 answered, 1 correct first time"
     assert not page.problems.all(), page.problems.all()
 
 

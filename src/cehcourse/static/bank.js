@@ -214,6 +214,19 @@
       var explained = fieldset.querySelector('.vignette-explanations li[data-option="' + option + '"]');
       if (explained) explained.parentNode.appendChild(explained);
     });
+    // A line that names several options ("Answer: A, C, D") names them in the new
+    // alphabetical order, each in the place of one of the old ones.
+    fieldset.querySelectorAll("p").forEach(function (line) {
+      var named = Array.prototype.filter.call(line.children, function (node) { return node.hasAttribute("data-letter"); });
+      if (named.length < 2) return;
+      var places = named.map(function (span) {
+        var place = document.createComment("");
+        line.replaceChild(place, span);
+        return place;
+      });
+      named.sort(function (a, b) { return a.textContent < b.textContent ? -1 : 1; });
+      places.forEach(function (place, i) { line.replaceChild(named[i], place); });
+    });
   }
 
   /* ---- a session: the set on the page, its score, its timer ---- */

@@ -100,7 +100,7 @@
       chapterLink.href = objective.url;
       chapter.appendChild(chapterLink);
       row.appendChild(chapter);
-      row.appendChild(element("td", "", score.answered === 0 ? "Not tried (" + score.total + " questions)"
+      row.appendChild(element("td", "", score.answered === 0 ? "Not tried (" + score.total + (score.total === 1 ? " question)" : " questions)")
         : score.right + " of " + score.answered + " right first time (" + percent(score.right, score.answered) + "%)"));
       return row;
     });

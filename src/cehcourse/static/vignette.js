@@ -241,13 +241,17 @@
       details: function (fieldset, q, verdict) {
         var parts = [];
         if (q.kind === "single" && !verdict.correct) {
-          parts.push(element("p", "", "The answer is " + q.correct.map(function (i) { return letterOf(fieldset, i); }).join(", ") + "."));
+          parts.push(element("p", "", "The answer is " + q.correct.map(function (i) { return letterOf(fieldset, i); }).sort().join(", ") + "."));
         }
         var list = element("ul", "vignette-feedback-list");
-        verdict.chosen.forEach(function (i) {
+        // In the order the student sees the letters (the question bank shuffles options).
+        var inLetterOrder = function (indexes) {
+          return indexes.slice().sort(function (a, b) { return letterOf(fieldset, a) < letterOf(fieldset, b) ? -1 : 1; });
+        };
+        inLetterOrder(verdict.chosen).forEach(function (i) {
           list.appendChild(optionFeedback(fieldset, i, "You chose " + letterOf(fieldset, i) + ".", "data-feedback-option"));
         });
-        verdict.missed.forEach(function (i) {
+        inLetterOrder(verdict.missed).forEach(function (i) {
           list.appendChild(optionFeedback(fieldset, i, "You missed " + letterOf(fieldset, i) + ".", "data-feedback-missed"));
         });
         return parts.concat([list]);
@@ -597,8 +601,10 @@
         if (firstTryCorrect(answer)) right += 1;
       }
     }
-    var state = answered === 0 ? "Not started" : answered === total ? "Done" : "In progress";
-    return answered === 0 ? state : state + ": " + right + " of " + total + " correct first time";
+    if (answered === 0) return "Not started";
+    if (answered === total) return "Done: " + right + " of " + total + " correct first time";
+    // Both counts: "1 of 8 correct" alone reads as if all eight had been answered.
+    return "In progress: " + answered + " of " + total + " answered, " + right + " correct first time";
   }
 
   function refreshProgressCells() {
