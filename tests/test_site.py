@@ -135,6 +135,17 @@ def test_search_works_offline(page: object, site: Path, base_url: str, word: str
     assert not problems, "search.html: " + "\n  ".join(problems)
 
 
+def test_a_students_search_finds_the_teaching_not_the_answer_key(page: object, base_url: str) -> None:
+    """The answer key is for instructors, who reach it from the contents and the instructor
+    guide: a student searching a medicine gets the chapter and the cases, not the answers."""
+    results = _search(page, base_url, "pregabalin")
+    assert "Medicines" in results, results
+    answers = [title for title in results if title.startswith("Answer key")]
+    assert not answers, f"a search for pregabalin offers the answer key: {answers}"
+    page.goto(f"{base_url}/book/instructor-guide.html")  # type: ignore[attr-defined]
+    assert page.locator("main a[href='answer-key.html']").count(), "the instructor guide links to the key"  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("word", ["pregabalin", "flexion"])
 def test_search_snippets_never_show_answers(page: object, base_url: str, word: str) -> None:
     """Snippets are cut from each found page's text; the quizzes' worked answers (and the
