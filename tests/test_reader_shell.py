@@ -307,6 +307,29 @@ def test_case_library_table_fits_a_phone(browser: object, base_url: str) -> None
         assert page.locator("table.case-index caption").is_visible()
 
 
+def test_progress_scores_fit_a_phone(browser: object, base_url: str) -> None:
+    """The scores by learning objective on a 320 and a 390 px phone: every column, the score
+    most of all, is on screen, and no cell's text runs past its edge (it scrolled sideways,
+    with the score column cut off and nothing to say so)."""
+    for width in (320, 390):
+        with reader(browser, base_url, viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True) as page:
+            page.goto(f"{base_url}/book/cases/classic-ceh.html", wait_until="load")
+            question = page.locator("fieldset.vignette-question").first
+            question.locator("input").first.check()
+            question.locator(".vignette-check").click()
+            page.goto(f"{base_url}/book/progress.html", wait_until="load")
+            table = page.locator("table.progress-objectives")
+            expect(table.locator("tbody tr").first).to_be_visible()
+            screen = page.evaluate("() => document.documentElement.clientWidth")
+            for cell in table.locator("tr").first.locator("th").all() + table.locator("tbody tr").first.locator("td").all():
+                box = cell.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= screen, f"{width} px: cut off: {cell.inner_text()!r}"
+            spilling = table.evaluate("t => [...t.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)")
+            assert not spilling, f"{width} px: text runs past its cell: {spilling[:3]}"
+            assert table.locator("tbody tr").first.locator("td").nth(2).inner_text().startswith("1 of 1 right first time")
+            assert not page.problems.all(), page.problems.all()
+
+
 def test_figures_offer_their_full_size_file(browser: object, base_url: str, site: Path) -> None:
     with reader(browser, base_url, **PHONE) as page:
         page.goto(f"{base_url}/book/what-is-ceh.html", wait_until="load")
