@@ -96,7 +96,7 @@ def test_answers_in_the_bank_count_for_their_case(phone) -> None:  # type: ignor
     key = set_keys(page)[0]
     answer(page.locator(".bank-item").first, right=True)
     page.goto(f"{page.base_url}/book/cases.html")
-    assert page.inner_text('[data-progress-case="classic-ceh"]').startswith("In progress: 1 of ")
+    assert page.inner_text('[data-progress-case="classic-ceh"]') == "In progress: 1 of 6 answered, 1 correct first time"
     case_id, qid = key.split("/")
     page.goto(f"{page.base_url}/book/cases/{case_id}.html")
     # Restored as answered (in a later stage it stays folded until the earlier ones are done).

@@ -345,6 +345,9 @@ def test_end_of_case_summary_lists_what_to_review_and_the_next_case(page) -> Non
     assert next_case.get_attribute("href") == "hemicrania-continua.html"
     next_case.click()
     assert page.url.endswith("/book/cases/hemicrania-continua.html")
+    # The case library says the case is finished, with its first-try score.
+    page.goto(f"{page.base_url}/book/cases.html")
+    assert page.inner_text('td[data-progress-case="classic-ceh"]') == "Done: 5 of 6 correct first time"
     assert not page.problems.all(), page.problems.all()
 
 

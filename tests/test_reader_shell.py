@@ -144,6 +144,7 @@ def test_nothing_floats_over_the_quiz_when_a_student_scrolls_back_up(browser: ob
         option.scroll_into_view_if_needed()
         tap_where_it_is(page, option)
         expect(option).to_be_checked()
+        page.wait_for_function("window.bootstrap !== undefined")  # the theme's scripts, fetched on that touch
         # Scroll on past the button, then back up until it sits low on the screen, where a
         # thumb reaches and where the theme's pill appeared (90-95 % of the height).
         check.evaluate("node => scrollBy(0, node.getBoundingClientRect().bottom + 200)")  # a swipe up the page
@@ -327,6 +328,8 @@ def test_progress_scores_fit_a_phone(browser: object, base_url: str) -> None:
             spilling = table.evaluate("t => [...t.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)")
             assert not spilling, f"{width} px: text runs past its cell: {spilling[:3]}"
             assert table.locator("tbody tr").first.locator("td").nth(2).inner_text().startswith("1 of 1 right first time")
+            scores = table.locator("tbody td:nth-child(3)").all_inner_texts()
+            assert "Not tried (1 question)" in scores and not any("(1 questions)" in s for s in scores), scores
             assert not page.problems.all(), page.problems.all()
 
 
