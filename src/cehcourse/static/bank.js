@@ -215,17 +215,14 @@
       if (explained) explained.parentNode.appendChild(explained);
     });
     // A line that names several options ("Answer: A, C, D") names them in the new
-    // alphabetical order, each in the place of one of the old ones.
+    // alphabetical order: its spans, in place, take the (letter, option) pairs sorted.
     fieldset.querySelectorAll("p").forEach(function (line) {
       var named = Array.prototype.filter.call(line.children, function (node) { return node.hasAttribute("data-letter"); });
-      if (named.length < 2) return;
-      var places = named.map(function (span) {
-        var place = document.createComment("");
-        line.replaceChild(place, span);
-        return place;
+      var pairs = named.map(function (span) { return [span.textContent, span.getAttribute("data-letter")]; }).sort();
+      named.forEach(function (span, i) {
+        span.textContent = pairs[i][0];
+        span.setAttribute("data-letter", pairs[i][1]);
       });
-      named.sort(function (a, b) { return a.textContent < b.textContent ? -1 : 1; });
-      places.forEach(function (place, i) { line.replaceChild(named[i], place); });
     });
   }
 

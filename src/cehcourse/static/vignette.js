@@ -240,14 +240,14 @@
       },
       details: function (fieldset, q, verdict) {
         var parts = [];
-        if (q.kind === "single" && !verdict.correct) {
-          parts.push(element("p", "", "The answer is " + q.correct.map(function (i) { return letterOf(fieldset, i); }).sort().join(", ") + "."));
-        }
-        var list = element("ul", "vignette-feedback-list");
         // In the order the student sees the letters (the question bank shuffles options).
         var inLetterOrder = function (indexes) {
           return indexes.slice().sort(function (a, b) { return letterOf(fieldset, a) < letterOf(fieldset, b) ? -1 : 1; });
         };
+        if (q.kind === "single" && !verdict.correct) {
+          parts.push(element("p", "", "The answer is " + inLetterOrder(q.correct).map(function (i) { return letterOf(fieldset, i); }).join(", ") + "."));
+        }
+        var list = element("ul", "vignette-feedback-list");
         inLetterOrder(verdict.chosen).forEach(function (i) {
           list.appendChild(optionFeedback(fieldset, i, "You chose " + letterOf(fieldset, i) + ".", "data-feedback-option"));
         });
