@@ -205,6 +205,10 @@ def _recorded_page(browser: object, base_url: str, options: dict[str, object]) -
 SECTIONS_RENDERED = "() => !document.querySelector('.bd-article') || document.documentElement.hasAttribute('data-sections-rendered')"
 
 
+# Resolves once the browser has drawn two frames: scroll events and layout have caught up.
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def _whole_page_goto(tab: Any) -> Callable[..., Any]:
     """``goto`` that, when it waits for the load event, also waits for the page to be whole."""
     goto = tab.goto

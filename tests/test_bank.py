@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -215,22 +216,28 @@ def answer_case_question(fieldset, right: bool) -> None:  # type: ignore[no-unty
     fieldset.locator(".vignette-check").tap()
 
 
-def test_shuffled_options_keep_saved_progress_valid(phone) -> None:  # type: ignore[no-untyped-def]
-    page = phone
+def shuffled_item(page, query: str, kind: str, wanted: Callable[[Any, list[int]], bool]) -> tuple[Any, list[int]] | None:  # type: ignore[no-untyped-def]
+    """As the fixed learner LEARNER, open the set *query* and return the first item of *kind*
+    whose shown option order (the options' ids, top to bottom) is *wanted*, with that order."""
     page.goto(f"{page.base_url}/index.html")
     page.evaluate("([key, learner]) => localStorage.setItem(key, JSON.stringify({version: 1, learner, cases: {}}))",
                   [STORE_KEY, LEARNER])
-    open_set(page, "?mode=practice&n=all&cases=classic-ceh&seed=3")
-    # A single-answer question whose options this learner sees in another order.
-    shuffled = None
+    open_set(page, query)
     for n in range(page.locator(".bank-item").count()):
         item = page.locator(".bank-item").nth(n)
-        if item.locator("fieldset").get_attribute("data-kind") != "single":
+        if item.locator("fieldset").get_attribute("data-kind") != kind:
             continue
         order = item.locator(".vignette-option input").evaluate_all("els => els.map(e => Number(e.value))")
-        if order != sorted(order):
-            shuffled = (item, order)
-            break
+        if wanted(item, order):
+            return item, order
+    return None
+
+
+def test_shuffled_options_keep_saved_progress_valid(phone) -> None:  # type: ignore[no-untyped-def]
+    page = phone
+    # A single-answer question whose options this learner sees in another order.
+    shuffled = shuffled_item(page, "?mode=practice&n=all&cases=classic-ceh&seed=3", "single",
+                             lambda item, order: order != sorted(order))
     assert shuffled is not None, "no single-answer question was shuffled for this learner"
     item, order = shuffled
     letters = item.locator(".vignette-option .vignette-letter").all_inner_texts()
@@ -270,21 +277,13 @@ def test_shuffled_letters_are_named_in_alphabetical_order(phone) -> None:  # typ
     feedback name the letters the student sees in alphabetical order ("Answer: A, B, D",
     then "You missed B." before "You missed D."), not in the answer key's order."""
     page = phone
-    page.goto(f"{page.base_url}/index.html")
-    page.evaluate("([key, learner]) => localStorage.setItem(key, JSON.stringify({version: 1, learner, cases: {}}))",
-                  [STORE_KEY, LEARNER])
-    open_set(page, "?mode=practice&n=all&seed=3")
-    # A question with two or more keyed options whose shown letters are out of key order.
-    found = None
-    for n in range(page.locator(".bank-item").count()):
-        item = page.locator(".bank-item").nth(n)
-        if item.locator("fieldset").get_attribute("data-kind") != "multiple":
-            continue
-        order = item.locator(".vignette-option input").evaluate_all("els => els.map(e => Number(e.value))")
+
+    def keyed_out_of_order(item: Any, order: list[int]) -> bool:
         keyed = [order.index(i) for i in grading(item)["correct"]]
-        if len(keyed) >= 2 and keyed != sorted(keyed):
-            found = (item, order)
-            break
+        return len(keyed) >= 2 and keyed != sorted(keyed)
+
+    # A question with two or more keyed options whose shown letters are out of key order.
+    found = shuffled_item(page, "?mode=practice&n=all&seed=3", "multiple", keyed_out_of_order)
     assert found is not None, "no multiple-answer question had its keyed options shuffled out of order"
     item, order = found
     q = grading(item)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sphinx.errors import ExtensionError
 
 from cehcourse import figure_size, figure_text, section_edges, theme_patch
-from conftest import ROOT, answer_stage_one
+from conftest import ROOT, TWO_FRAMES, answer_stage_one
 
 # What the stylesheet renders lazily (render-sections.js's LAZY): a page's sections and the
 # questions of a quiz's later stages.
@@ -56,7 +56,8 @@ def test_a_cases_later_questions_are_whole_when_shown(phone: object, base_url: s
     # Back to the top, where a student starts: what makes this a test is that the stage's last
     # question is then further below the screen than Chromium renders by itself (150 % of
     # the screen's height, kViewportMarginPercentage).
-    phone.evaluate("() => new Promise(done => { scrollTo(0, 0); requestAnimationFrame(() => requestAnimationFrame(done)); })")  # type: ignore[attr-defined]
+    phone.evaluate("scrollTo(0, 0)")  # type: ignore[attr-defined]
+    phone.evaluate(TWO_FRAMES)  # type: ignore[attr-defined]
     questions = stages.nth(1).locator("fieldset.vignette-question")
     assert questions.last.evaluate("q => q.getBoundingClientRect().top > 2.5 * innerHeight")
     states = questions.evaluate_all(f"qs => qs.map({RENDERED})")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SECTIONS_RENDERED, answer_stage_one
+from conftest import SECTIONS_RENDERED, TWO_FRAMES, answer_stage_one
 from localsite import serve
 
 PAGES = ("book/practice.html", "book/progress.html", "book/cases/classic-ceh.html",
@@ -126,7 +126,7 @@ def assert_no_layout_shift(screen: object, trickled_url: str, path: str,
         tab.wait_for_load_state("networkidle")
         tab.wait_for_function(SECTIONS_RENDERED)
         # Two frames more, so that what the last response triggered has been laid out.
-        tab.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        tab.evaluate(TWO_FRAMES)
         shifts = tab.evaluate("() => window.__shifts")
         if check:
             check(tab)

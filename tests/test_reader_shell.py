@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conftest import SECTIONS_RENDERED, PageProblems
+from conftest import SECTIONS_RENDERED, TWO_FRAMES, PageProblems
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -97,7 +97,6 @@ def tap_where_it_is(page: Any, target: Any) -> None:
 READING_PLACE = """() => { const node = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
   window.__reading = node; return [scrollY, Math.round(node.getBoundingClientRect().top)]; }"""
 SAME_PLACE = "() => [scrollY, Math.round(window.__reading.getBoundingClientRect().top)]"
-TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def test_phone_menu_keeps_the_students_place(browser: object, base_url: str) -> None:

@@ -33,10 +33,7 @@ PIECES = [
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("tiny") / "book"
     shutil.copytree(BOOK, source, ignore=shutil.ignore_patterns("expected", "_build"))
-    jb = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run([str(jb), "build", str(source), "-W", "-n", "--keep-going"],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    _build(source)
     return source / "_build" / "html"
 
 
